@@ -1,0 +1,33 @@
+# stoke-opendata: two commands do all the set-up on a fresh machine.
+#   make run   - the main job end to end on the embedded default (bundled datasets, local portal)
+#   make test  - the test suite (unit tests and integration tests against a real local CKAN)
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: run test install portal portal-down bench soak docs clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/stoke-opendata validate datasets/*/datapackage.json
+	$(BIN)/stoke-opendata indicators
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+docs: $(STAMP)
+	$(BIN)/cog -r docs/cli.md
+
+clean:
+	rm -rf $(OUT) build *.egg-info

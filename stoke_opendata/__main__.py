@@ -1,0 +1,3 @@
+from stoke_opendata.cli import main
+
+main()

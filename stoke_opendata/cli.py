@@ -1,0 +1,94 @@
+"""The `stoke-opendata` command line: parses options, calls the core, prints. No logic lives here.
+
+Commands are loaded lazily from stoke_opendata.commands.<name> so that `--help` stays fast:
+heavy libraries (polars, frictionless, pandera, matplotlib, ckanapi) are imported only inside
+the command that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from stoke_opendata import __version__
+
+# command name -> module in stoke_opendata.commands that defines a click command of that name
+COMMANDS = {
+    "indicators": "indicators",
+    "validate": "validate",
+    "suppress": "suppress",
+    "package": "package",
+    "progress": "progress",
+    "publish": "publish",
+    "download": "download",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported only when listed or run."""
+
+    def list_commands(self, ctx):
+        return sorted(name for name in COMMANDS if self._module_exists(name))
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS or not self._module_exists(name):
+            return None
+        module = importlib.import_module(f"stoke_opendata.commands.{COMMANDS[name]}")
+        return getattr(module, "command")
+
+    @staticmethod
+    def _module_exists(name: str) -> bool:
+        here = os.path.join(os.path.dirname(__file__), "commands", f"{COMMANDS[name]}.py")
+        return os.path.exists(here)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stoke-opendata")
+def cli():
+    """Validate, package and publish Stoke-on-Trent City Council's indicator data as open data.
+
+    \b
+    Exit codes: 0 ok; 1 invalid data (validation errors, refused publication);
+                2 usage or environment error (bad option, unreadable file, unreachable portal).
+    """
+
+
+def main(argv=None):
+    """Entry point: runs the CLI and turns expected failures into one line on stderr."""
+    from stoke_opendata.errors import StokeError
+
+    try:
+        rv = cli.main(args=argv, prog_name="stoke-opendata", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+    except StokeError as exc:
+        click.echo(f"error: {exc.one_line()}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: still one line, with a way to see the traceback
+        if os.environ.get("STOKE_OPENDATA_DEBUG"):
+            raise
+        click.echo(
+            f"error: internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); "
+            "set STOKE_OPENDATA_DEBUG=1 for a traceback",
+            err=True,
+        )
+        sys.exit(2)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+if __name__ == "__main__":
+    main()
