@@ -1,0 +1,1 @@
+"""TEST-ONLY Solr stand-in for the stoke-opendata test portal (see plugin.py)."""
