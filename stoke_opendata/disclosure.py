@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, MutableMapping, Sequence
 
 from stoke_opendata.errors import UsageError
@@ -76,10 +76,11 @@ class Change:
     area_code: str
     period: str
     why: str
+    row: int | None = None  # the row number a spreadsheet shows, when known (else index + 2)
 
     def to_dict(self) -> dict:
         return {
-            "row": self.index + 2,  # as a spreadsheet shows it: header is row 1
+            "row": self.row if self.row is not None else self.index + 2,
             "column": self.field,
             "old": self.old,
             "new": self.new,
@@ -382,3 +383,86 @@ def suppress(
 def _size(row: Mapping, indicator) -> float:
     count = count_of(row, indicator)
     return math.inf if count is None else count
+
+
+# --------------------------------------------------------------------------- files
+
+REQUIRED_COLUMNS = ("indicator_id", "area_code", "period", "value", "status")
+
+
+@dataclass
+class SuppressionResult:
+    source: str
+    target: str
+    rows: int
+    changes: list[Change]
+    threshold: int | None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "cells_changed": len(self.changes),
+            "rows_changed": len({c.index for c in self.changes}),
+            "primary_rows": len({c.index for c in self.changes if c.reason == PRIMARY}),
+            "secondary_rows": len({c.index for c in self.changes if c.reason == SECONDARY}),
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "input": self.source,
+            "output": self.target,
+            "threshold_override": self.threshold,
+            "counts": self.counts(),
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+def suppress_file(source, target, catalogue, *, threshold: int | None = None, limits=None) -> SuppressionResult:
+    """Read an observations CSV, apply the disclosure rule, and write the result to `target` atomically
+    (same columns, same order, same line endings). The input is streamed through the size limits."""
+    import csv
+
+    from stoke_opendata import safety
+    from stoke_opendata.errors import InputError
+
+    shown = str(source)
+    rows_iter = safety.iter_csv_rows(source, limits)
+    header = next(rows_iter, None)
+    if not header:
+        raise InputError("the file is empty; expected an observations CSV with a header row", where=shown)
+    header = [name.strip() for name in header]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise InputError(
+            f"not an observations table: no column {', '.join(missing)} (header: {', '.join(header)[:200]})",
+            where=shown,
+        )
+    if len(set(header)) != len(header):
+        raise InputError("two columns have the same header; fix the header first (`stoke-opendata validate`)", where=shown)
+    rows, numbers, blanks = [], [], {}
+    for number, cells in enumerate(rows_iter, start=2):
+        if not any(cell.strip() for cell in cells):
+            blanks[len(rows)] = blanks.get(len(rows), []) + [cells]  # kept as they were, before row len(rows)
+            continue
+        if len(cells) != len(header):
+            raise InputError(
+                f"row {number} has {len(cells)} cells but the header has {len(header)}; fix the file first "
+                "(`stoke-opendata validate` shows every such row)",
+                where=shown,
+            )
+        rows.append(dict(zip(header, cells)))
+        numbers.append(number)
+    out, changes = suppress(rows, catalogue, threshold=threshold)
+    changes = [replace(c, row=numbers[c.index]) for c in changes]
+    with open(source, "rb") as fh:
+        first = fh.readline()
+    ending = "\r\n" if first.endswith(b"\r\n") else "\n"
+    with safety.atomic_write(target) as fh:
+        writer = csv.writer(fh, lineterminator=ending)
+        writer.writerow(header)
+        for index in range(len(out) + 1):
+            for cells in blanks.get(index, []):
+                writer.writerow(cells)
+            if index < len(out):
+                writer.writerow([out[index][name] for name in header])
+    return SuppressionResult(str(source), str(target), len(rows), changes, threshold)
