@@ -1,0 +1,67 @@
+"""The meaning layer: checks derived from each indicator's definition, run on observations-like tables.
+
+Each check is one small class in this package that declares the codes it can emit and is registered with
+@register (checks/base.py). To add a check: write the class in a new module here and import that module
+below; its codes appear in problems.CODES, the report and the docs table automatically.
+"""
+
+from __future__ import annotations
+
+from stoke_opendata.checks.base import REGISTRY, Check, Context, RowCheck, Rule, register  # noqa: F401
+from stoke_opendata.problems import Problem
+from stoke_opendata.vocabulary import RATE_MULTIPLIERS, UNITS
+
+# importing a module registers its checks
+from stoke_opendata.checks import bounds, gaps, intervals, outliers, periods, rates, values  # noqa: E402,F401
+
+OBSERVATION_FIELDS = {"indicator_id", "value"}
+
+
+def definition_of(indicator) -> dict:
+    """The attributes the checks need from one indicator definition (an Indicator or a dict-like row)."""
+    get = (lambda k: indicator.get(k)) if isinstance(indicator, dict) else (lambda k: getattr(indicator, k, None))
+    unit = get("unit")
+    unit_min, unit_max, integer, _ = UNITS.get(unit, (None, None, False, ""))
+    minimum = get("minimum")
+    maximum = get("maximum")
+    return {
+        "unit": unit,
+        "minimum": float(minimum) if minimum is not None else (float(unit_min) if unit_min is not None else None),
+        "maximum": float(maximum) if maximum is not None else (float(unit_max) if unit_max is not None else None),
+        "integer": bool(integer),
+        "multiplier": float(RATE_MULTIPLIERS[unit]) if unit in RATE_MULTIPLIERS else None,
+        "frequency": get("frequency"),
+        "comparator_area_code": get("comparator_area_code"),
+    }
+
+
+def applies_to(present: set[str]) -> bool:
+    """The meaning layer runs on tables that hold indicator values (observations and the like)."""
+    return OBSERVATION_FIELDS <= present
+
+
+def build_context(checked, definitions: dict[str, dict], history=None) -> Context:
+    """Join each row's indicator definition onto the typed table (by mapping, order kept, vectorised)."""
+    import polars as pl
+
+    frame = checked.typed
+    ids = pl.col("indicator_id")
+    attributes = []
+    for key, dtype in (("unit", pl.String), ("minimum", pl.Float64), ("maximum", pl.Float64), ("integer", pl.Boolean), ("multiplier", pl.Float64), ("frequency", pl.String), ("comparator_area_code", pl.String)):
+        mapping = {i: d[key] for i, d in definitions.items()}
+        name = "_comparator" if key == "comparator_area_code" else f"_{key}"
+        if not mapping:
+            attributes.append(pl.lit(None, dtype=dtype).alias(name))
+        else:
+            attributes.append(ids.replace_strict(mapping, default=None, return_dtype=dtype).alias(name))
+    frame = frame.with_columns(*attributes, checked.raw["value"].is_null().alias("_value_blank") if "value" in checked.raw.columns else pl.lit(True).alias("_value_blank"))
+    return Context(path=checked.path, frame=frame, raw=checked.raw, present=checked.present, definitions=definitions, history=history)
+
+
+def run_checks(ctx: Context, checks: list[Check] | None = None) -> list[Problem]:
+    """Every registered check that applies to the table; each sees every row (no stop at the first)."""
+    problems: list[Problem] = []
+    for check in checks if checks is not None else REGISTRY:
+        if check.applies(ctx):
+            problems.extend(check.run(ctx))
+    return problems

@@ -1,0 +1,108 @@
+"""What a meaning check is: a small unit that declares the codes it can emit and finds its rows with polars.
+
+A check never loops over rows in Python to find problems: it returns a boolean polars expression (True =
+problem) evaluated over the whole column at once; Python only formats the rows that failed. The same
+expressions can be handed to pandera (see pandera_adapter.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stoke_opendata.problems import Problem, register_code
+from stoke_opendata.reading import ROW
+
+REGISTRY: list["Check"] = []
+
+
+def register(cls):
+    """Class decorator: add one instance of the check to the registry and its codes to problems.CODES."""
+    for code, (severity, meaning) in cls.codes.items():
+        register_code(code, severity, "meaning", meaning)
+    REGISTRY.append(cls())
+    return cls
+
+
+@dataclass
+class Context:
+    """An observations-like table after the structure layer, with each row's indicator definition joined.
+
+    `frame` holds the typed fields plus, per row: _unit, _minimum, _maximum, _integer, _multiplier,
+    _frequency, _comparator (null where the indicator is unknown: the foreign-key error covers that).
+    `raw` holds the text as written (for messages). `history` is bundled observations (may be empty)."""
+
+    path: str
+    frame: object
+    raw: object
+    present: set[str]
+    definitions: dict[str, dict] = field(default_factory=dict)
+    history: object = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One failing condition of a row check: the code, the column it is reported against, the expression."""
+
+    code: str
+    column: str
+    expr: object  # polars expression, True where the row has the problem
+
+
+class Check:
+    """Base: override `codes` (code -> (severity, meaning)), `columns` (fields it needs) and `run`."""
+
+    codes: dict[str, tuple[str, str]] = {}
+    columns: tuple[str, ...] = ()
+
+    def applies(self, ctx: Context) -> bool:
+        return all(c in ctx.present for c in self.columns)
+
+    def run(self, ctx: Context) -> list[Problem]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class RowCheck(Check):
+    """A check made of per-row rules: `rules(ctx)` gives polars expressions, `describe` words each failure."""
+
+    show: tuple[str, ...] = ()  # extra fields the message needs
+
+    def rules(self, ctx: Context) -> list[Rule]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self, rule: Rule, record: dict) -> tuple[str, str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def run(self, ctx: Context) -> list[Problem]:
+        import polars as pl
+
+        rules = self.rules(ctx)
+        if not rules:
+            return []
+        wanted = {ROW, "indicator_id", "_unit", "_minimum", "_maximum", "_multiplier", "_frequency", "_integer", *self.show}
+        wanted |= {r.column for r in rules} | set(self.columns)
+        keep = [c for c in ctx.frame.columns if c in wanted]
+        masks = [r.expr.fill_null(False).alias(f"__rule{i}") for i, r in enumerate(rules)]
+        failing = ctx.frame.select(*keep, *masks).filter(pl.any_horizontal([pl.col(f"__rule{i}") for i in range(len(rules))]))
+        if failing.height == 0:
+            return []
+        raw = ctx.raw.join(failing.select(ROW), on=ROW, how="semi")
+        raw_text = {row: rec for row, rec in zip(raw[ROW].to_list(), raw.iter_rows(named=True))}
+        problems = []
+        for i, rule in enumerate(rules):
+            for record in failing.filter(pl.col(f"__rule{i}")).iter_rows(named=True):
+                record["__raw__"] = raw_text.get(record[ROW], {})
+                message, hint = self.describe(rule, record)
+                value = record["__raw__"].get(rule.column)
+                problems.append(Problem(ctx.path, rule.code, message, hint, row=record[ROW], column=rule.column, value=value))
+        return problems
+
+
+def fmt(value) -> str:
+    """A number as a steward wrote it, without float noise."""
+    if value is None:
+        return "blank"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.10g}"
+    return str(value)

@@ -1,0 +1,477 @@
+"""Read what a steward sends (CSV, XLSX, or a data package) into an all-text table with spreadsheet row numbers.
+
+Everything is read as text on purpose: a cell that is not a number must still reach the validator so it
+can say which cell, what it holds and how to fix it (a typed reader stops at the first bad cell). Files
+that cannot be tables at all (empty, binary, HTML saved as .csv, an extension that lies) raise InputError:
+one line naming the file and the cause, exit 2. Guessed delimiters and encodings become warnings.
+polars and openpyxl are imported inside the functions (the CLI must start fast).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stoke_opendata.errors import InputError, UsageError
+from stoke_opendata.problems import FileInfo, Problem
+
+# extra columns read beyond the header so that extra cells are seen (more than this are still counted)
+PAD = 4
+ROW = "__row__"  # spreadsheet row number of each record (header = 1)
+HEAD_BYTES = 65536
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ""}
+EXCEL_EXTENSIONS = {".xlsx", ".xlsm"}
+
+
+@dataclass
+class Table:
+    """One table, all cells as text. Frame columns are positions "0".."n" (labels may be blank or repeated);
+    `field_counts[i]` is how many cells record i really had, so extra and missing cells can be told apart."""
+
+    info: FileInfo
+    labels: list[str]
+    frame: object  # polars.DataFrame: columns "0".."K+PAD-1" (String) and ROW (Int64)
+    field_counts: object  # polars.Series (Int32), aligned with frame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.info.path
+
+
+def column_name(position: int) -> str:
+    return str(position)
+
+
+# ---------------------------------------------------------------------------------------------- sniffing
+
+
+def _sniff_kind(path: Path, head: bytes) -> str:
+    """'csv' or 'xlsx' from the content; raises InputError for anything that is not a table."""
+    shown = str(path)
+    ext = path.suffix.lower()
+    if not head:
+        raise InputError("the file is empty (0 bytes); export the table again", where=shown)
+    if head.startswith(b"PK\x03\x04"):
+        if ext in EXCEL_EXTENSIONS:
+            return "xlsx"
+        raise InputError(
+            f"the file is an Excel workbook (or another zip archive) but is named {ext or 'without an extension'}; "
+            "rename it to .xlsx, or save it from Excel as 'CSV UTF-8'",
+            where=shown,
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("the file is an old Excel 97-2003 workbook (.xls); save it as .xlsx or 'CSV UTF-8'", where=shown)
+    if head.startswith(b"%PDF"):
+        raise InputError("the file is a PDF, not a table; send the figures as CSV or XLSX", where=shown)
+    if ext in EXCEL_EXTENSIONS:
+        raise InputError(
+            f"the file is named {ext} but is not an Excel workbook (it looks like text); rename it to .csv if it is CSV",
+            where=shown,
+        )
+    if ext == ".xls":
+        raise InputError("old Excel 97-2003 workbooks (.xls) are not read; save it as .xlsx or 'CSV UTF-8'", where=shown)
+    if ext in (".json",):
+        raise InputError("a .json file that is not a data package descriptor (datapackage.json) cannot be validated", where=shown)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 text (Excel's "Unicode Text"); decoded later
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table", b"<head", b"<body")) or b"<html" in head[:2048].lower():
+        raise InputError(
+            "the file is a web page (HTML/XML), not CSV; it was probably saved from a browser. Download or export the CSV itself",
+            where=shown,
+        )
+    if b"\x00" in head:
+        raise InputError("the file is binary (it contains NUL bytes), not a CSV text file", where=shown)
+    text = head.decode("latin-1")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\x0c")
+    if controls > max(2, len(text) // 100):
+        raise InputError("the file is binary junk, not a CSV text file", where=shown)
+    return "csv"
+
+
+def _decode_head(head: bytes) -> tuple[str, str, bool]:
+    """(text, encoding, guessed) for the first bytes of a text file."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return head[3:].decode("utf-8", errors="replace"), "utf-8-sig", False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace"), "utf-16", True
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(head, final=False), "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    try:
+        return head.decode("cp1252"), "cp1252", True
+    except UnicodeDecodeError:
+        return head.decode("latin-1"), "latin-1", True
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {}
+    in_quotes = False
+    for ch in first_line:
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and ch in DELIMITERS:
+            counts[ch] = counts.get(ch, 0) + 1
+    if not counts:
+        return ","
+    best = max(counts.values())
+    return "," if counts.get(",", 0) == best else max(counts, key=counts.get)
+
+
+def _first_record(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        return []
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+
+def read_csv(path: str | Path, shown: str | None = None) -> Table:
+    """Read a CSV as text, detecting BOM, encoding (UTF-8, else cp1252/latin-1; UTF-16), delimiter, line endings."""
+    import polars as pl
+
+    path = Path(path)
+    shown = shown or str(path)
+    head = _read_head(path, shown)
+    kind = _sniff_kind(path, head)
+    if kind == "xlsx":
+        return read_xlsx(path, shown=shown)
+    text, encoding, guessed = _decode_head(head)
+    if not text.strip("\ufeff \t\r\n"):
+        raise InputError("the file has no content but blank lines; export the table again", where=shown)
+    eol = "\n"
+    if "\r" in text and "\n" not in text:
+        eol = "\r"  # old Mac line endings
+    first_line = text.lstrip("\ufeff").split(eol, 1)[0].rstrip("\r")
+    delimiter = _sniff_delimiter(first_line)
+    header = _first_record(text.lstrip("\ufeff").replace("\r\n", "\n") if eol == "\n" else text.replace("\r", "\n"), delimiter)
+    width = max(len(header), 1)
+    problems: list[Problem] = []
+
+    source: object = str(path)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        source = _transcode(path, encoding, shown)
+    try:
+        frame, lines = _polars_read(pl, source, delimiter, eol, width)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+            encoding, guessed = "cp1252", True
+            source = _transcode(path, encoding, shown)
+            frame, lines = _polars_read(pl, source, delimiter, eol, width)
+        else:
+            raise InputError(f"the file could not be read as CSV ({' '.join(str(exc).split())[:200]})", where=shown) from None
+    except pl.exceptions.NoDataError:
+        raise InputError("the file has no content; export the table again", where=shown) from None
+
+    if frame.height == 0:
+        raise InputError("the file has no header row", where=shown)
+    labels = [("" if v is None else v) for v in frame.row(0)[:width]]
+    if labels:
+        labels[0] = labels[0].lstrip("\ufeff")
+    data = frame.slice(1)
+    counts = _field_counts(pl, lines, data.height, delimiter, source, shown)
+    data = data.with_columns(pl.int_range(2, data.height + 2, dtype=pl.Int64).alias(ROW))
+    if guessed:
+        problems.append(
+            Problem(
+                file=shown,
+                code="guessed-encoding",
+                message=f"the file is not UTF-8; it was read as {encoding}",
+                hint="save it as 'CSV UTF-8 (Comma delimited)' so that £, accents and dashes survive",
+                value=encoding,
+            )
+        )
+    if delimiter != ",":
+        problems.append(
+            Problem(
+                file=shown,
+                code="guessed-delimiter",
+                message=f"the file is {DELIMITERS[delimiter]}-separated, not comma-separated; it was read as such",
+                hint="save it as 'CSV UTF-8 (Comma delimited)'",
+                value=DELIMITERS[delimiter],
+            )
+        )
+    info = FileInfo(path=shown, format="csv", rows=data.height, encoding=encoding, delimiter=DELIMITERS[delimiter])
+    return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems)
+
+
+def _read_head(path: Path, shown: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise InputError("is a directory, not a file", where=shown)
+        with path.open("rb") as fh:
+            return fh.read(HEAD_BYTES)
+    except FileNotFoundError:
+        raise InputError("no such file", where=shown) from None
+    except PermissionError:
+        raise InputError("permission denied", where=shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", where=shown) from None
+
+
+def _transcode(path: Path, encoding: str, shown: str) -> bytes:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    return text.lstrip("\ufeff").encode("utf-8")
+
+
+def _polars_read(pl, source, delimiter: str, eol: str, width: int):
+    """The records (header included) as text, padded to width+PAD columns, and the physical lines."""
+    common = dict(
+        has_header=False,
+        separator=delimiter,
+        eol_char=eol,
+        truncate_ragged_lines=True,
+        empty_string_is_null=False,
+        raise_if_empty=True,
+    )
+    schema = {column_name(i): pl.String for i in range(width + PAD)}
+    frame = pl.read_csv(source, quote_char='"', schema=schema, missing_columns="insert", **common)
+    common["separator"] = "\x1f"
+    lines = pl.read_csv(source, quote_char=None, schema={"line": pl.String}, missing_columns="insert", **common)
+    return frame, lines
+
+
+def _field_counts(pl, lines, n_records: int, delimiter: str, source, shown: str):
+    """Cells per data record. Counted on the physical lines (vectorised); if a quoted cell spans lines,
+    the lines do not match the records and the exact count comes from the csv module instead."""
+    if lines.height - 1 == n_records:
+        counted = (
+            lines["line"]
+            .slice(1)
+            .str.replace_all(r'"[^"]*"', "")
+            .str.count_matches(delimiter, literal=True)
+            .cast(pl.Int32)
+            + 1
+        )
+        return counted.rename("field_count")
+    if isinstance(source, bytes):
+        handle = io.StringIO(source.decode("utf-8"))
+    else:
+        handle = open(source, newline="", encoding="utf-8-sig", errors="replace")
+    with handle:
+        counts = [len(rec) for rec in csv.reader(handle, delimiter=delimiter)]
+    counts = counts[1 : n_records + 1]
+    counts += [0] * (n_records - len(counts))
+    return pl.Series("field_count", counts, dtype=pl.Int32)
+
+
+# ---------------------------------------------------------------------------------------------- XLSX
+
+
+def _cell_text(cell) -> str:
+    import datetime as dt
+
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    fmt = getattr(cell, "number_format", None) or ""
+    if isinstance(value, (int, float)):
+        if "%" in fmt:
+            # a cell formatted as a percentage stores 0.613 and shows 61.3%: give the validator what the steward sees
+            shown = round(float(value) * 100, 10)
+            return f"{_number_text(shown)}%"
+        return _number_text(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str] | None = None, shown: str | None = None) -> Table:
+    """Read one sheet of a workbook: `sheet` if given, else the first whose first row holds schema field names."""
+    import zipfile
+
+    import openpyxl
+    import polars as pl
+
+    path = Path(path)
+    shown = shown or str(path)
+    head = _read_head(path, shown)
+    if not head.startswith(b"PK\x03\x04"):
+        _sniff_kind(path, head)  # raises a precise cause
+        raise InputError("the file is named .xlsx but is not an Excel workbook", where=shown)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"the workbook cannot be opened ({type(exc).__name__}: {exc}); save it again from Excel", where=shown) from None
+    except Exception as exc:  # openpyxl raises its own exception types for damaged files
+        raise InputError(f"the workbook cannot be opened ({type(exc).__name__}); save it again from Excel", where=shown) from None
+    try:
+        names = book.sheetnames
+        if sheet is not None:
+            if sheet not in names:
+                raise UsageError(f"no sheet named {sheet!r}; the workbook has {', '.join(map(repr, names))}", where=shown)
+            chosen = sheet
+            rows = _sheet_rows(book[chosen])
+        else:
+            chosen, rows = None, None
+            first_nonempty = None
+            for name in names:
+                candidate = _sheet_rows(book[name])
+                if not candidate:
+                    continue
+                if first_nonempty is None:
+                    first_nonempty = (name, candidate)
+                header = {v.strip() for v in candidate[0]}
+                if schema_names is None or header & schema_names:
+                    chosen, rows = name, candidate
+                    break
+            if chosen is None:
+                if first_nonempty is None:
+                    raise InputError("the workbook has no data in any sheet", where=shown)
+                chosen, rows = first_nonempty
+    finally:
+        book.close()
+    if not rows:
+        raise InputError(f"sheet {chosen!r} is empty", where=shown)
+    header = rows[0]
+    while header and not header[-1].strip():
+        header = header[:-1]
+    width = max(len(header), 1)
+    data_rows = rows[1:]
+    counts = []
+    padded = []
+    for values in data_rows:
+        last = len(values)
+        while last and not values[last - 1].strip():
+            last -= 1
+        counts.append(max(last, width))  # a spreadsheet has every cell: only extra cells can happen
+        values = (values + [""] * (width + PAD))[: width + PAD]
+        padded.append(values)
+    columns = {column_name(i): [r[i] for r in padded] for i in range(width + PAD)}
+    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
+    frame = frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW))
+    info = FileInfo(path=shown, format="xlsx", rows=frame.height, sheet=chosen)
+    return Table(
+        info=info,
+        labels=[("" if v is None else v) for v in header] + [""] * (width - len(header)),
+        frame=frame,
+        field_counts=pl.Series("field_count", counts, dtype=pl.Int32),
+    )
+
+
+def _sheet_rows(ws) -> list[list[str]]:
+    """All rows as text; trailing rows that are entirely empty (Excel formatting leftovers) are dropped."""
+    rows = [[_cell_text(c) for c in row] for row in ws.iter_rows()]
+    while rows and not any(v.strip() for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------- dispatch
+
+
+def read_table(path: str | Path, sheet: str | None = None, schema_names: set[str] | None = None, shown: str | None = None) -> Table:
+    """Read a CSV or XLSX file by its content (the extension must not lie)."""
+    path = Path(path)
+    if path.suffix.lower() in EXCEL_EXTENSIONS:
+        return read_xlsx(path, sheet=sheet, schema_names=schema_names, shown=shown)
+    if sheet is not None:
+        raise UsageError("--sheet applies to Excel workbooks only", where=shown or str(path))
+    return read_csv(path, shown=shown)
+
+
+# ---------------------------------------------------------------------------------------------- data packages
+
+
+@dataclass
+class ResourceSpec:
+    """One tabular resource of a data package: its name, data file and Table Schema."""
+
+    name: str
+    path: Path
+    shown: str
+    schema: dict
+    schema_ref: str | None = None
+
+
+def is_descriptor(path: str | Path) -> bool:
+    path = Path(path)
+    return path.suffix.lower() in (".json", ".yaml", ".yml") and path.name.lower().startswith(("datapackage", "package"))
+
+
+def read_descriptor(path: str | Path) -> list[ResourceSpec]:
+    """The tabular resources of a data package descriptor, schemas resolved (inline or by relative path)."""
+    path = Path(path)
+    shown = str(path)
+    descriptor = _load_json_or_yaml(path, shown)
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise InputError("not a data package descriptor (no 'resources' list)", where=shown)
+    base = path.parent
+    specs = []
+    for index, resource in enumerate(descriptor["resources"]):
+        where = f"{shown}: resources[{index}]"
+        if not isinstance(resource, dict):
+            raise InputError("a resource must be an object", where=where)
+        name = str(resource.get("name") or f"resource{index + 1}")
+        data_path = resource.get("path")
+        if isinstance(data_path, list):
+            raise InputError("multipart resources are not supported", where=where)
+        if not isinstance(data_path, str) or not data_path:
+            raise InputError("the resource has no 'path' (inline data is not validated)", where=where)
+        if "://" in data_path:
+            raise InputError(f"remote data ({data_path}) is not validated; download it first", where=where)
+        schema = resource.get("schema")
+        schema_ref = None
+        if isinstance(schema, str):
+            schema_ref = schema
+            schema = _load_json_or_yaml(_resolve(base, schema, where), f"{where}: schema {schema}")
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            raise InputError("the resource has no Table Schema with 'fields'", where=where)
+        resolved = _resolve(base, data_path, where)
+        specs.append(ResourceSpec(name=name, path=resolved, shown=os.path.normpath(str(base / data_path)), schema=schema, schema_ref=schema_ref))
+    if not specs:
+        raise InputError("the data package has no resources", where=shown)
+    return specs
+
+
+def _resolve(base: Path, relative: str, where: str) -> Path:
+    if os.path.isabs(relative):
+        raise InputError(f"absolute paths are not allowed in a descriptor ({relative})", where=where)
+    return base / relative
+
+
+def _load_json_or_yaml(path: Path, shown: str):
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("no such file", where=shown) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot be read ({exc})", where=shown) from None
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            return yaml.safe_load(text)
+        return json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"is not valid JSON/YAML ({' '.join(str(exc).split())[:160]})", where=shown) from None
+    except Exception as exc:  # yaml.YAMLError
+        raise InputError(f"is not valid YAML ({type(exc).__name__})", where=shown) from None
