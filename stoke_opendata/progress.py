@@ -4,7 +4,7 @@ The Corporate Strategy promises data "that shows both where we are starting from
 making progress". This module turns observations, targets and the indicator catalogue into one progress
 row per target (indicator, area, target period). It is pure: rows in, rows out, no files, no clock.
 
-The method (also in schemas/progress.schema.json and each package's README):
+The method (also in schemas/progress.schema.json, METHOD_STEPS below and each package's README):
 
 1. Baseline: the target's stated baseline value and period; if the value is blank, the area's
    observation for the baseline period; if no baseline period either, the area's earliest observation.
@@ -55,6 +55,33 @@ METHOD = (
     "on_track when at or better than the expected value, off_track otherwise; no_new_data when nothing "
     "is observed after the baseline period; not_assessable when there is no data, no computable target "
     "level or no known direction. 'Better' respects higher_is_better."
+)
+
+# The method step by step, as each package README prints it.
+METHOD_STEPS = (
+    "**Baseline**: the target's stated baseline value and period; if the value is blank, the area's "
+    "observation for the baseline period; if there is no baseline period either, the area's earliest observation.",
+    "**Latest**: the area's observation with the latest period that has a value (suppressed rows are skipped).",
+    "**Target level**: `target_level` when the targets table states it; otherwise `level` targets use "
+    "`target_value`; `change_by` and `percentage_point_change` targets add `target_value` to the baseline; "
+    "`ratio_to_comparator` targets multiply `target_value` by the comparator's value for the latest period it "
+    "shares with the area; `direction_only` targets have no level.",
+    "**Direction**: `higher_is_better` from the indicator catalogue; when it is blank, the sign of "
+    "(target level - baseline).",
+    "**Time**: every period is placed at its last day (2023 is 31 December 2023, 2023/24 is 31 March 2024, "
+    "2018-20 is 31 December 2020), so a baseline, a latest value and a target in different formats share one axis.",
+    "**Expected value**: the point on the straight line from (baseline period, baseline value) to "
+    "(target period, target level) at the latest period; past the target period, the target level itself.",
+    "**Status**, the first rule that applies: `not_assessable` when there is no data, no computable target "
+    "level, or no known direction; `no_new_data` when nothing is observed after the baseline period; for "
+    "`direction_only` targets `on_track` when the latest value is better than the baseline, else `off_track`; "
+    "`achieved` when the latest value is at or better than the target level; `on_track` when it is at or "
+    "better than the expected value; `off_track` otherwise. \"Better\" respects `higher_is_better`: where "
+    "lower is better, at or below.",
+    "**Change**: `change_since_baseline` = latest - baseline; `change_still_needed` = target level - latest "
+    "(0 once achieved; target level - baseline when there is no new data).",
+    "**Gap to the comparator**: for the latest period in which both the area and its comparator (usually "
+    "England) have values, area value - comparator value, judged `better`, `worse` or `level` by the direction.",
 )
 
 
