@@ -130,3 +130,21 @@ def read_dataset(name: str) -> SourceDataset:
         if required not in tables:
             raise InputError(f"has no {required!r} resource", where=str(descriptor_path))
     return SourceDataset(directory.name, directory, descriptor, tables)
+
+
+def read_progress_inputs(names: list[str]):
+    """(targets, observations, catalogue) of the named datasets (all bundled ones when empty), ready for
+    progress.progress_table. Datasets without a targets table contribute observations only."""
+    from stoke_opendata.definitions import load_catalogue
+    from stoke_opendata.progress import observations_from_rows, targets_from_rows
+
+    names = list(names) or bundled_dataset_names()
+    if not names:
+        raise UsageError(f"there are no datasets in {paths.datasets_dir()}")
+    datasets = [read_dataset(name) for name in names]
+    targets, observations = [], []
+    for dataset in datasets:
+        observations += observations_from_rows(dataset.tables["observations"].rows, where=str(dataset.tables["observations"].path))
+        if "targets" in dataset.tables:
+            targets += targets_from_rows(dataset.tables["targets"].rows, where=str(dataset.tables["targets"].path))
+    return targets, observations, load_catalogue(datasets[0].catalogue_dir)

@@ -111,7 +111,13 @@ def _render_shared(report) -> str:
             return str(method())
         if isinstance(method, str):
             return method
-    return str(report)
+    lines = []
+    problems = report.sorted_problems() if hasattr(report, "sorted_problems") else list(getattr(report, "problems", []))
+    for p in problems:
+        where = ", ".join(x for x in (f"row {p.row}" if p.row else "", f"column {p.column}" if p.column else "") if x)
+        hint = f" ({p.hint})" if getattr(p, "hint", "") else ""
+        lines.append(f"{p.file}{': ' + where if where else ''}: {p.severity} {p.code}: {p.message}{hint}")
+    return "\n".join(lines) or ("valid" if report.valid else "invalid")
 
 
 def _report_data(report) -> dict:
