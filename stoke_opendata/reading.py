@@ -19,6 +19,7 @@ from pathlib import Path
 
 from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.problems import FileInfo, Problem
+from stoke_opendata.safety import resolve_resource_path
 
 # extra columns read beyond the header so that extra cells are seen (more than this are still counted)
 PAD = 4
@@ -436,26 +437,32 @@ def read_descriptor(path: str | Path) -> list[ResourceSpec]:
             raise InputError("multipart resources are not supported", where=where)
         if not isinstance(data_path, str) or not data_path:
             raise InputError("the resource has no 'path' (inline data is not validated)", where=where)
-        if "://" in data_path:
-            raise InputError(f"remote data ({data_path}) is not validated; download it first", where=where)
+        resolved = resolve_resource_path(base, data_path, where=where)
         schema = resource.get("schema")
         schema_ref = None
         if isinstance(schema, str):
             schema_ref = schema
-            schema = _load_json_or_yaml(_resolve(base, schema, where), f"{where}: schema {schema}")
+            schema = _load_json_or_yaml(_schema_path(base, schema, where), f"{where}: schema {schema}")
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             raise InputError("the resource has no Table Schema with 'fields'", where=where)
-        resolved = _resolve(base, data_path, where)
         specs.append(ResourceSpec(name=name, path=resolved, shown=os.path.normpath(str(base / data_path)), schema=schema, schema_ref=schema_ref))
     if not specs:
         raise InputError("the data package has no resources", where=shown)
     return specs
 
 
-def _resolve(base: Path, relative: str, where: str) -> Path:
-    if os.path.isabs(relative):
-        raise InputError(f"absolute paths are not allowed in a descriptor ({relative})", where=where)
-    return base / relative
+def _schema_path(base: Path, relative: str, where: str) -> Path:
+    """A schema referenced by path: inside the package's folder, or one of the project's published schemas
+    (bundled datasets say ../../schemas/observations.schema.json); nothing else is read."""
+    from stoke_opendata.paths import schemas_dir
+
+    if "://" in relative or os.path.isabs(relative):
+        raise InputError(f"schema {relative} must be a relative path", where=where)
+    target = (base / relative).resolve()
+    for allowed in (base.resolve(), schemas_dir().resolve()):
+        if target == allowed or allowed in target.parents:
+            return target
+    raise InputError(f"schema {relative} is outside the package folder and the project's schemas/", where=where)
 
 
 def _load_json_or_yaml(path: Path, shown: str):

@@ -210,3 +210,22 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
     for name in specs:
         run(name)
     return report
+
+
+def fix_path(path, out, sheet=None, schema=None, catalogue_dir=None, markers=()):
+    """Write a mechanically normalised copy of one CSV/XLSX to `out`; returns the changes made."""
+    from stoke_opendata.fixing import fix_table, write_fixed
+    from stoke_opendata.reading import read_table
+
+    table_schema, _label = load_schema(schema)
+    names = {f.get("name") for f in table_schema["fields"] if isinstance(f, dict)}
+    table = read_table(Path(path), sheet=sheet, schema_names=names)
+    if Path(out).resolve() == Path(path).resolve():
+        raise UsageError("--fix must write to a new file, not over the input", where=str(out))
+    try:
+        definitions = _Catalogue(catalogue_dir).definitions()
+    except InputError:
+        definitions = {}
+    frame, changes = fix_table(table, table_schema, definitions, markers)
+    write_fixed(frame, out)
+    return changes

@@ -25,6 +25,6 @@ class PeriodFormat(RowCheck):
         example = PERIOD_FORMATS[frequency][1]
         shown = frequency.replace("_", " ")
         return (
-            f"period {record['period']!r} is not written as a {shown} period (indicator {record['indicator_id']} is {shown})",
+            f"period {record['period']!r} does not fit the frequency of {record['indicator_id']} ({shown})",
             f"write {shown} periods like {example}",
         )
