@@ -36,6 +36,12 @@ UNITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "mwh": (0, None, False, "megawatt-hours"),
     "millions": (0, None, False, "a count in millions"),
     "rank": (1, None, True, "a position in a ranking, 1 = first"),
+    "percent_change": (-100, None, False, "a relative change or difference, in per cent of the reference value (growth 2016-22, 'Down 22 %')"),
+    "gwh": (0, None, False, "gigawatt-hours"),
+    "hectares": (0, None, False, "an area of land in hectares"),
+    "days": (0, None, False, "a length of time in days (waiting and response times)"),
+    "metres": (0, None, False, "a distance in metres"),
+    "micrograms_per_cubic_metre": (0, None, False, "a concentration of an air pollutant, micrograms per cubic metre"),
 }
 
 # Units whose values are rates of numerator/denominator, and the multiplier that links them.
