@@ -31,6 +31,12 @@ UNIT_LABELS = {
     "mwh": "Megawatt-hours (MWh)",
     "millions": "Millions",
     "rank": "Rank (1 = first)",
+    "percent_change": "Per cent change (%)",
+    "gwh": "Gigawatt-hours (GWh)",
+    "hectares": "Hectares",
+    "days": "Days",
+    "metres": "Metres",
+    "micrograms_per_cubic_metre": "Micrograms per cubic metre (µg/m³)",
 }
 
 CITY_COLOUR = "#1f4e79"

@@ -126,7 +126,7 @@ def read_dataset(name: str) -> SourceDataset:
         path = (directory / rel).resolve()
         header, rows = read_csv(path)
         tables[resource["name"]] = Table(resource["name"], path, schema, header, rows)
-    for required in ("observations", "indicators", "areas"):
+    for required in ("indicators", "areas"):
         if required not in tables:
             raise InputError(f"has no {required!r} resource", where=str(descriptor_path))
     return SourceDataset(directory.name, directory, descriptor, tables)
@@ -144,7 +144,8 @@ def read_progress_inputs(names: list[str]):
     datasets = [read_dataset(name) for name in names]
     targets, observations = [], []
     for dataset in datasets:
-        observations += observations_from_rows(dataset.tables["observations"].rows, where=str(dataset.tables["observations"].path))
+        if "observations" in dataset.tables:
+            observations += observations_from_rows(dataset.tables["observations"].rows, where=str(dataset.tables["observations"].path))
         if "targets" in dataset.tables:
             targets += targets_from_rows(dataset.tables["targets"].rows, where=str(dataset.tables["targets"].path))
     return targets, observations, load_catalogue(datasets[0].catalogue_dir)

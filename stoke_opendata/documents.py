@@ -18,3 +18,30 @@ DOCUMENT_TITLES = {
 def document_title(document: str) -> str:
     """The title of a source document; a value that is not a known file name is taken to be a title."""
     return DOCUMENT_TITLES.get(document.strip(), document.strip())
+
+
+def citations(document: str, section: str) -> list[tuple[str, str]]:
+    """(document title, section) pairs of one catalogue row.
+
+    A row may name several documents (`004_….txt; 001_….txt`) and then prefixes each section with the
+    document's number (`004: Priority 1 …; 001: Mission 5 …`); a row naming one document may list several
+    of its sections separated by `; `.
+    """
+    documents = [d.strip() for d in (document or "").split(";") if d.strip()]
+    sections = [s.strip() for s in (section or "").split("; ") if s.strip()]
+    if not documents:
+        return []
+    if len(documents) == 1:
+        title = document_title(documents[0])
+        return [(title, s) for s in sections] or [(title, "")]
+    pairs = []
+    for part in sections:
+        prefix, _, rest = part.partition(": ")
+        owner = next((d for d in documents if prefix.isdigit() and d.startswith(prefix + "_")), None)
+        if owner and rest:
+            pairs.append((document_title(owner), rest.strip()))
+        else:
+            pairs.append((document_title(documents[0]), part))
+    cited = {title for title, _ in pairs}
+    pairs += [(document_title(d), "") for d in documents if document_title(d) not in cited]
+    return pairs

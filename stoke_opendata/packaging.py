@@ -28,7 +28,7 @@ from pathlib import Path
 
 from stoke_opendata import paths
 from stoke_opendata.dataset_tables import SourceDataset, Table, read_csv, read_dataset
-from stoke_opendata.documents import document_title
+from stoke_opendata.documents import citations, document_title
 from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.manifests import Manifest
 from stoke_opendata.periods import period_end, sort_key
@@ -121,6 +121,12 @@ def _render_shared(report) -> str:
 
 
 def _report_data(report) -> dict:
+    try:
+        from stoke_opendata import report as report_module
+    except ImportError:
+        report_module = None
+    if report_module is not None and callable(getattr(report_module, "to_dict", None)):
+        return dict(report_module.to_dict(report))
     for candidate in ("to_dict", "as_dict"):
         method = getattr(report, candidate, None)
         if callable(method):
@@ -200,7 +206,8 @@ def created_timestamp(datasets: list[SourceDataset], source_date_epoch: str | No
                 latest = max(latest, when) if latest else when
             except ValueError:
                 pass
-        for row in dataset.tables["observations"].rows:
+        observations = dataset.tables.get("observations")
+        for row in observations.rows if observations else []:
             try:
                 when = period_end(row.get("period") or "")
             except ValueError:
@@ -229,10 +236,21 @@ def _same_schema(datasets: list[SourceDataset], table: str, manifest: Manifest) 
     return first
 
 
-def _merged_rows(tables: list[Table], fields: list[str]) -> list[list[str]]:
-    rows = []
+def _merged_rows(tables: list[Table], fields: list[str], key: list[str], where: str) -> list[list[str]]:
+    """Rows of several datasets' copies of one table, in dataset order; a primary key given by two
+    datasets is refused (the package would contradict itself)."""
+    rows, seen = [], {}
     for table in tables:
-        for row in table.rows:
+        for line, row in enumerate(table.rows, start=2):
+            if key:
+                k = tuple(row.get(name) or "" for name in key)
+                if k in seen:
+                    raise InputError(
+                        f"{'/'.join(k)} is in both {seen[k]} and {table.path}, row {line}; "
+                        "a package cannot hold two values for one key: package these datasets separately",
+                        where=where,
+                    )
+                seen[k] = table.path
             rows.append([row.get(name) or "" for name in fields])
     return rows
 
@@ -291,15 +309,19 @@ def build_package(
     created = created_timestamp(datasets, source_date_epoch)
 
     tables = [t for t in TABLE_ORDER if t in manifest.tables]
-    if "targets" in tables and not any("targets" in d.tables for d in datasets):
-        raise InputError("lists targets, but none of its datasets has a targets table", where=f"{manifest.path}: tables")
+    for table in ("observations", "targets"):
+        if table in tables and not any(table in d.tables for d in datasets):
+            raise InputError(f"lists {table}, but none of its datasets has an {table} table".replace("an t", "a t"),
+                             where=f"{manifest.path}: tables")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{manifest.name}.", dir=out_dir))
     try:
         (work / "data").mkdir()
         files: dict[str, tuple[Path, dict]] = {}  # table -> (file, schema)
-        observations_rows: list[dict[str, str]] = [row for d in datasets for row in d.tables["observations"].rows]
+        observations_rows: list[dict[str, str]] = [
+            row for d in datasets if "observations" in d.tables for row in d.tables["observations"].rows
+        ]
         target_rows = [row for d in datasets if "targets" in d.tables for row in d.tables["targets"].rows]
         used_indicators = {r.get("indicator_id") for r in observations_rows + target_rows}
         used_areas = {r.get("area_code") for r in observations_rows + target_rows}
@@ -315,7 +337,9 @@ def build_package(
                 shutil.copyfile(sources[0].path, target)  # one source: its bytes, unchanged
             else:
                 fields = [f["name"] for f in schema.get("fields", [])]
-                _write_csv(target, fields, _merged_rows(sources, fields))
+                key = schema.get("primaryKey") or []
+                key = [key] if isinstance(key, str) else list(key)
+                _write_csv(target, fields, _merged_rows(sources, fields, key, str(manifest.path)))
             files[table] = (target, schema)
 
         progress_rows = []
@@ -439,10 +463,23 @@ def write_zip(folder: Path, zip_path: Path, created: datetime) -> Path:
 
 
 def _sources(catalogue, indicator_ids: list[str]) -> list[dict]:
-    cited = sorted(
-        {(document_title(ind.document), ind.section) for i in indicator_ids if (ind := catalogue.indicators.get(i))}
-    )
-    return [{"title": f"{title}, {section}"} for title, section in cited]
+    """One source per council document the package's indicators come from, with the sections cited."""
+    sections: dict[str, set[str]] = {}
+    for indicator_id in indicator_ids:
+        ind = catalogue.indicators.get(indicator_id)
+        if ind is None:
+            continue
+        for title, section in citations(ind.document, ind.section):
+            sections.setdefault(title, set())
+            if section:
+                sections[title].add(section)
+    out = []
+    for title in sorted(sections):
+        entry = {"title": title}
+        if sections[title]:
+            entry["section"] = "; ".join(sorted(sections[title]))
+        out.append(entry)
+    return out
 
 
 def _temporal_coverage(rows: list[dict[str, str]], catalogue) -> str:
@@ -462,6 +499,8 @@ def _descriptor(manifest, datasets, catalogue, created, resources, observations_
     for dataset in datasets:
         if "targets" in dataset.tables:
             indicator_ids = sorted(set(indicator_ids) | {r.get("indicator_id") for r in dataset.tables["targets"].rows})
+    if manifest.catalogue == "full" and "indicators" in manifest.tables:
+        indicator_ids = sorted(catalogue.indicators)
     area = catalogue.areas.get(manifest.spatial_coverage)
     extras = {
         "frequency": manifest.update_frequency,
@@ -506,72 +545,78 @@ def _descriptor(manifest, datasets, catalogue, created, resources, observations_
 
 
 def _draw_charts(manifest: Manifest, work: Path, observations_rows, progress_rows, catalogue) -> list[dict]:
+    """One chart per indicator with data: the package's area (or, where it has no figure, the area with
+    the most figures) against the indicator's comparator, with the straight line to its target."""
     from stoke_opendata.charts import ChartSpec, Series, draw
+    from stoke_opendata.progress import format_number
 
-    city_code = manifest.spatial_coverage
-    values: dict[tuple[str, str], list[tuple[str, float]]] = {}
-    sources: dict[str, set[str]] = {}
+    values: dict[tuple[str, str], dict[str, float]] = {}
+    sources: dict[tuple[str, str], list[str]] = {}
     for row in observations_rows:
         value = (row.get("value") or "").strip()
         if not value:
             continue
         key = (row.get("indicator_id"), row.get("area_code"))
-        values.setdefault(key, []).append((row.get("period"), float(value)))
-        if row.get("area_code") == city_code and row.get("source"):
-            sources.setdefault(row.get("indicator_id"), set()).add(row["source"].strip())
+        values.setdefault(key, {})[row.get("period")] = float(value)  # a later dataset restates a period
+        source = (row.get("source") or "").strip()
+        if source and source not in sources.setdefault(key, []):
+            sources[key].append(source)
     targets = {}
     for prow in progress_rows:
-        if prow.area_code == city_code and prow.target_level is not None and prow.baseline_value is not None:
-            targets[prow.indicator_id] = prow  # progress rows are in target-period order: the last one wins
-    city = catalogue.areas.get(city_code)
-    city_name = city.area_name if city else city_code
+        if prow.target_level is not None and prow.baseline_value is not None and prow.baseline_period:
+            targets[(prow.indicator_id, prow.area_code)] = prow  # in target-period order: the last one wins
+
+    def name_of(code: str) -> str:
+        area = catalogue.areas.get(code)
+        return area.area_name if area else code
 
     entries = []
-    indicator_ids = sorted({i for i, a in values if a == city_code})
-    if not indicator_ids:
-        return entries
-    (work / "charts").mkdir()
-    for indicator_id in indicator_ids:
+    for indicator_id in sorted({i for i, _ in values}):
         ind = catalogue.indicators.get(indicator_id)
         if ind is None:
             continue
+        areas = {a: len(v) for (i, a), v in values.items() if i == indicator_id}
+        if manifest.spatial_coverage in areas:
+            main = manifest.spatial_coverage
+        else:
+            candidates = [a for a in areas if a != ind.comparator_area_code] or list(areas)
+            main = sorted(candidates, key=lambda a: (-areas[a], a))[0]
         comparator = None
-        if ind.comparator_area_code and (indicator_id, ind.comparator_area_code) in values:
-            comp = catalogue.areas.get(ind.comparator_area_code)
-            comp_name = comp.area_name if comp else ind.comparator_area_code
-            comparator = Series(comp_name, tuple(values[(indicator_id, ind.comparator_area_code)]))
+        comparator_code = ind.comparator_area_code if ind.comparator_area_code != main else None
+        if comparator_code and (indicator_id, comparator_code) in values:
+            comparator = Series(name_of(comparator_code), tuple(sorted(values[(indicator_id, comparator_code)].items())))
         target = None
-        prow = targets.get(indicator_id)
+        prow = targets.get((indicator_id, main))
         if prow is not None:
-            from stoke_opendata.progress import format_number
-
             target = Series(
                 f"Target: {format_number(prow.target_level)} by {prow.target_period}",
                 ((prow.baseline_period, prow.baseline_value), (prow.target_period, prow.target_level)),
             )
-        source_text = f"{document_title(ind.document)}, {ind.section}"
-        extra = sorted(sources.get(indicator_id, set()) - {source_text})
-        if extra:
-            source_text += "; " + "; ".join(extra)
-        subtitle = f"{city_name} ({city_code})" + (f" against {comparator.label} ({ind.comparator_area_code})" if comparator else "")
+        cited = sources.get((indicator_id, main), []) + (sources.get((indicator_id, comparator_code), []) if comparator else [])
+        cited = list(dict.fromkeys(cited))
+        if not cited:
+            cited = [f"{title}, {section}" if section else title for title, section in citations(ind.document, ind.section)]
+        source_text = "; ".join(cited[:3]) + ("; and others" if len(cited) > 3 else "")
+        subtitle = f"{name_of(main)} ({main})" + (f" against {comparator.label} ({comparator_code})" if comparator else "")
         spec = ChartSpec(
             title=ind.title,
             unit=ind.unit,
-            source=source_text + f". {manifest.organisation.title}, {manifest.licence_title}.",
-            city=Series(city_name, tuple(values[(indicator_id, city_code)])),
+            source=f"{source_text}. {manifest.organisation.title}, {manifest.licence_title}.",
+            city=Series(name_of(main), tuple(sorted(values[(indicator_id, main)].items()))),
             comparator=comparator,
             target=target,
             frequency=ind.frequency,
             subtitle=subtitle,
         )
         rel = f"charts/{indicator_id}.{manifest.chart_format}"
+        (work / "charts").mkdir(exist_ok=True)
         draw(spec, work / rel, manifest.chart_format)
-        what = f"{city_name} against {comparator.label}" if comparator else city_name
+        what = f"{name_of(main)} against {comparator.label}" if comparator else name_of(main)
         entries.append(
             {
                 "name": f"chart-{indicator_id}",
                 "title": f"Chart: {ind.title}",
-                "description": f"{ind.title}: {what}" + (f", with the target line to {target.label[8:]}" if target else "") + ".",
+                "description": f"{ind.title}: {what}" + (f", with the straight line to the target ({target.label[8:]})" if target else "") + ".",
                 "path": rel,
                 "indicator_id": indicator_id,
                 "indicator_title": ind.title,

@@ -238,15 +238,16 @@ def _position(period: str | None, frequency: str | None) -> float | None:
 
 
 def _series(observations: Iterable[Observation], indicator_id: str, area_code: str, frequency: str | None):
-    """(position, period, value) for one indicator and area, in time order, values only."""
-    points = []
+    """(position, period, value) for one indicator and area, in time order, values only. When two rows
+    give the same period (two documents quoting one figure), the later row wins: datasets are read in
+    order, and a later release restates an earlier one."""
+    by_period: dict[str, tuple[float, float]] = {}
     for obs in observations:
         if obs.indicator_id == indicator_id and obs.area_code == area_code and obs.value is not None:
             pos = _position(obs.period, frequency)
             if pos is not None:
-                points.append((pos, obs.period, obs.value))
-    points.sort()
-    return points
+                by_period[obs.period] = (pos, obs.value)
+    return sorted((pos, period, value) for period, (pos, value) in by_period.items())
 
 
 def _at(points, period: str) -> float | None:
