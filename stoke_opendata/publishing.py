@@ -504,6 +504,9 @@ class Publisher:
         self._org_ids: dict[str, str] = {}
         self._groups_ready: set[str] = set()
         self._token_checked = False
+        self._started = time.perf_counter()
+        self._calls0 = client.calls
+        self._bytes0 = client.bytes_uploaded
 
     # ------------------------------------------------------------ reading the portal
 
@@ -580,8 +583,6 @@ class Publisher:
     # ------------------------------------------------------------ applying
 
     def apply(self, plan: Plan) -> Outcome:
-        started = time.perf_counter()
-        calls0, bytes0 = self.client.calls, self.client.bytes_uploaded
         outcome = Outcome()
         busy = [d for d in plan.datasets if d.action != "unchanged"]
         if busy:
@@ -592,9 +593,10 @@ class Publisher:
             setattr(outcome, counter, getattr(outcome, counter) + 1)
             outcome.datasets.append({**dataset.to_dict(), "applied": final.action})
             outcome.urls[dataset.name] = f"{self.client.url}/dataset/{dataset.name}"
-        outcome.api_calls = self.client.calls - calls0
-        outcome.bytes_uploaded = self.client.bytes_uploaded - bytes0
-        outcome.seconds = time.perf_counter() - started
+        # counted from the Publisher's creation: planning and applying together
+        outcome.api_calls = self.client.calls - self._calls0
+        outcome.bytes_uploaded = self.client.bytes_uploaded - self._bytes0
+        outcome.seconds = time.perf_counter() - self._started
         return outcome
 
     def _apply_dataset(self, dataset: DatasetPlan, outcome: Outcome) -> DatasetPlan:
