@@ -18,9 +18,10 @@ The method (also in schemas/progress.schema.json, METHOD_STEPS below and each pa
 6. Status, the first rule that applies:
    - not_assessable: no baseline value and no observation; or the direction of improvement is unknown;
      or the target has no level that can be computed (other than direction_only);
+   - achieved: the latest value (the baseline itself when nothing newer is observed) is at or better
+     than the target level;
    - no_new_data: no observation later than the baseline period;
    - direction_only targets: on_track if the latest value is better than the baseline, else off_track;
-   - achieved: the latest value is at or better than the target level;
    - on_track: the latest value is at or better than the expected value, the point on the straight line
      from (baseline period, baseline value) to (target period, target level) at the latest period (past
      the target period the expected value is the target level itself);
@@ -52,8 +53,8 @@ METHOD = (
     "Straight line from baseline to target: the expected value at the latest period is the point on the "
     "straight line from (baseline period, baseline value) to (target period, target level), each period "
     "placed at its last day; achieved when the latest value is at or better than the target level, "
-    "on_track when at or better than the expected value, off_track otherwise; no_new_data when nothing "
-    "is observed after the baseline period; not_assessable when there is no data, no computable target "
+    "no_new_data when nothing is observed after the baseline period (and the target is not already met), "
+    "on_track when at or better than the expected value, off_track otherwise; not_assessable when there is no data, no computable target "
     "level or no known direction. 'Better' respects higher_is_better."
 )
 
@@ -73,10 +74,10 @@ METHOD_STEPS = (
     "**Expected value**: the point on the straight line from (baseline period, baseline value) to "
     "(target period, target level) at the latest period; past the target period, the target level itself.",
     "**Status**, the first rule that applies: `not_assessable` when there is no data, no computable target "
-    "level, or no known direction; `no_new_data` when nothing is observed after the baseline period; for "
-    "`direction_only` targets `on_track` when the latest value is better than the baseline, else `off_track`; "
-    "`achieved` when the latest value is at or better than the target level; `on_track` when it is at or "
-    "better than the expected value; `off_track` otherwise. \"Better\" respects `higher_is_better`: where "
+    "level, or no known direction; `achieved` when the latest value (the baseline itself when nothing newer is "
+    "observed) is at or better than the target level; `no_new_data` when nothing is observed after the baseline "
+    "period; for `direction_only` targets `on_track` when the latest value is better than the baseline, else "
+    "`off_track`; `on_track` when it is at or better than the expected value; `off_track` otherwise. \"Better\" respects `higher_is_better`: where "
     "lower is better, at or below.",
     "**Change**: `change_since_baseline` = latest - baseline; `change_still_needed` = target level - latest "
     "(0 once achieved; target level - baseline when there is no new data).",
@@ -338,12 +339,22 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
         reason = "direction of improvement unknown (higher_is_better blank and the target does not imply it)"
     elif target_level is None and target.target_type != "direction_only":
         status = NOT_ASSESSABLE
-        reason = f"the {target.target_type} target has no level that can be computed"
+        if target.target_type == "ratio_to_comparator" and target.target_value is not None:
+            reason = f"no value for the comparator {target.comparator_area_code or comparator_code} to compute the target level from"
+        else:
+            reason = f"the {target.target_type} target has no level that can be computed"
     elif not has_new_data:
-        status = NO_NEW_DATA
-        reason = f"no observation after the baseline period {baseline_period}"
-        if target_level is not None:
-            needed = target_level - baseline_value
+        current = latest_value if latest_value is not None else baseline_value
+        eps = 1e-9 * max(1.0, abs(target_level or 0.0), abs(current))
+        if target_level is not None and (current - target_level) * sign >= -eps:
+            status = ACHIEVED
+            needed = 0.0
+            reason = f"{_fmt(current)} ({latest_period or baseline_period}) already meets the target {_fmt(target_level)}"
+        else:
+            status = NO_NEW_DATA
+            reason = f"no observation after the baseline period {baseline_period}"
+            if target_level is not None:
+                needed = target_level - current
     elif target.target_type == "direction_only":
         improved = change * sign > 1e-9
         status = ON_TRACK if improved else OFF_TRACK

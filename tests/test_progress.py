@@ -220,3 +220,26 @@ def test_rows_from_csv_text_and_a_bad_number_names_file_row_and_column():
     with pytest.raises(InputError) as exc:
         observations_from_rows([{"indicator_id": "ind", "area_code": CITY, "period": "2020", "value": "lots"}], where="obs.csv")
     assert exc.value.one_line() == "obs.csv: row 2: column 'value': 'lots' is not a number"
+
+
+def test_a_baseline_that_already_meets_the_target_is_achieved_without_new_data():
+    # "grow 10 per cent faster than the UK": 40.4 against 1.1 x 26.9 = 29.59, already met at the baseline
+    target = Target("ind", CITY, "ratio_to_comparator", "2030", target_value=1.1, comparator_area_code=ENGLAND)
+    obs = series({"2016-2022": 40.4}) + series({"2016-2022": 26.9}, area=ENGLAND)
+    row = assess(target, obs, catalogue(indicator(frequency="one_off")))
+    assert row.target_level == 29.59
+    assert row.status == ACHIEVED
+    assert row.change_still_needed == 0
+    assert row.change_since_baseline is None
+
+
+def test_ratio_target_without_comparator_data_says_so():
+    target = Target("ind", CITY, "ratio_to_comparator", "2030", target_value=1.0, comparator_area_code="K02000001")
+    row = assess(target, series({"2020": 10, "2022": 9}), catalogue(indicator()))
+    assert row.status == NOT_ASSESSABLE
+    assert "K02000001" in row.status_reason
+
+
+def test_a_repeated_period_takes_the_later_row():
+    obs = series({"2020": 50}) + [Observation("ind", CITY, "2024", 55.0), Observation("ind", CITY, "2024", 57.0)]
+    assert assess(level_target(), obs, catalogue(indicator())).latest_value == 57.0
