@@ -328,15 +328,17 @@ class PortalClient:
     def _transport_error(self, exc: Exception) -> PortalError:
         import requests
 
-        if isinstance(exc, requests.exceptions.Timeout):
+        text = str(exc)
+        if isinstance(exc, requests.exceptions.ConnectTimeout) or "ConnectTimeoutError" in text:
+            why = f"no connection within {self.timeout[0]:g} s"
+        elif isinstance(exc, requests.exceptions.Timeout) or "Read timed out" in text:
             why = f"no answer within {self.timeout[1]:g} s"
         elif isinstance(exc, requests.exceptions.ConnectionError):
-            why = "connection refused or host not found"
-            text = str(exc)
-            if "Max retries exceeded" in text:
-                why += f" after {self.retries} retries"
+            why = "connection refused, reset or host not found"
         else:
             why = type(exc).__name__
+        if self.retries:
+            why += f" (tried {self.retries + 1} times)"
         return PortalError(f"cannot reach the portal at {self.url}: {why}")
 
     def _api_error(self, action: str, exc: Exception, status: Optional[int]) -> PortalError:
