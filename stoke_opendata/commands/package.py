@@ -58,7 +58,7 @@ def command(names, out_dir, make_zip, manifest_dir, fmt):
                 f"({', '.join(o.name for o in invalid)}); nothing was packaged",
                 err=True,
             )
-        return 1
+        raise click.exceptions.Exit(1)
 
     built = [build_package(m, Path(out_dir), make_zip=make_zip) for m in chosen]
     if fmt == "json":
