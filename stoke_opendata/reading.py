@@ -22,7 +22,7 @@ from stoke_opendata.problems import FileInfo, Problem
 from stoke_opendata.safety import resolve_resource_path
 
 # extra columns read beyond the header so that extra cells are seen (more than this are still counted)
-PAD = 4
+PAD = 1
 ROW = "__row__"  # spreadsheet row number of each record (header = 1)
 HEAD_BYTES = 65536
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -250,14 +250,10 @@ def _field_counts(pl, lines, n_records: int, delimiter: str, source, shown: str)
     """Cells per data record. Counted on the physical lines (vectorised); if a quoted cell spans lines,
     the lines do not match the records and the exact count comes from the csv module instead."""
     if lines.height - 1 == n_records:
-        counted = (
-            lines["line"]
-            .slice(1)
-            .str.replace_all(r'"[^"]*"', "")
-            .str.count_matches(delimiter, literal=True)
-            .cast(pl.Int32)
-            + 1
-        )
+        text = lines["line"].slice(1)
+        if text.str.contains('"', literal=True).any():
+            text = text.str.replace_all(r'"[^"]*"', "")  # delimiters inside quotes do not separate cells
+        counted = text.str.count_matches(delimiter, literal=True).cast(pl.Int32) + 1
         return counted.rename("field_count")
     if isinstance(source, bytes):
         handle = io.StringIO(source.decode("utf-8"))

@@ -220,8 +220,11 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     data_cols = [column_name(i) for i in range(width)]
     counts = table.field_counts
     frame = frame.with_columns(counts.alias("__count__"))
-    all_blank = pl.all_horizontal([pl.col(c).str.strip_chars().eq("") for c in frame.columns if c not in (ROW, "__count__")])
-    frame = frame.with_columns(all_blank.alias("__blank__"))
+    # a blank row has a blank first cell: test that cheaply, then the candidates fully
+    cells = [c for c in frame.columns if c not in (ROW, "__count__")]
+    candidates = frame.filter(pl.col(cells[0]) == "")
+    blank_rows = candidates.filter(pl.all_horizontal([pl.col(c) == "" for c in cells]))[ROW]
+    frame = frame.with_columns((pl.col(ROW).is_in(blank_rows.implode()) if blank_rows.len() else pl.lit(False)).alias("__blank__"))
     structural = frame.filter(pl.col("__blank__") | (pl.col("__count__") != width)).select(
         ROW, "__blank__", "__count__", column_name(width) if column_name(width) in frame.columns else pl.lit(None).alias(column_name(width))
     )
@@ -252,7 +255,8 @@ def check_structure(table: Table, schema: dict, references: References | None = 
                     column=first_missing,
                 )
             )
-    frame = frame.filter(~pl.col("__blank__"))
+    if structural["__blank__"].any():
+        frame = frame.filter(~pl.col("__blank__"))
 
     # cells: missing values -> null, then cast ------------------------------------------------------
     raw_exprs = []
@@ -368,15 +372,29 @@ def _describe(code, constraint, name, spec, value) -> tuple[str, str]:
     return f"{shown!r} in {name} breaks the {constraint} constraint", ""
 
 
+def _close_match(value: str, known: list[str]) -> list[str]:
+    """A likely intended key for a typo; for long lists only keys of about the same length are compared."""
+    exact = [k for k in known if k.lower() == value.strip().lower()]
+    if exact:
+        return exact[:1]
+    if len(known) > 500:
+        known = [k for k in known if abs(len(k) - len(value)) <= 1 and k[:1] == value[:1]][:500]
+    return difflib.get_close_matches(value, known, n=1, cutoff=0.7)
+
+
 def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
     key = schema.get("primaryKey") or []
     if isinstance(key, str):
         key = [key]
     if not key or any(k not in present for k in key):
         return []
-    complete = raw.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in key])).select(ROW, *key)
-    dup_mask = complete.select(pl.struct(key).is_duplicated()).to_series()
-    dups = complete.filter(dup_mask)
+    # hash first (cheap on a million rows, no copy of the table), then compare the few candidates exactly
+    complete = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
+    hashed = pl.lit(0, dtype=pl.UInt64)
+    for i, k in enumerate(key):
+        hashed = hashed * 1_000_003 + pl.col(k).hash(i + 1)  # wrapping arithmetic: a cheap combined hash
+    candidates = raw.filter(complete & hashed.is_duplicated()).select(ROW, *key)
+    dups = candidates.filter(pl.struct(key).is_duplicated())
     if dups.height == 0:
         return []
     dups = dups.with_columns(pl.col(ROW).min().over(key).alias("__first__")).filter(pl.col(ROW) != pl.col("__first__")).sort(ROW)
@@ -417,10 +435,11 @@ def _foreign_keys(pl, path, raw, schema, present, references) -> list[Problem]:
             target = references(resource, ref_fields)
             if target is None:
                 continue
-        complete = raw.filter(pl.all_horizontal([pl.col(f).is_not_null() for f in fields])).select(ROW, *fields)
+        complete = pl.all_horizontal([pl.col(f).is_not_null() for f in fields])
         if len(fields) == 1:
-            bad = complete.filter(~pl.col(fields[0]).is_in(target[ref_fields[0]].cast(pl.String).implode()))
+            bad = raw.filter(complete & ~pl.col(fields[0]).is_in(target[ref_fields[0]].cast(pl.String).unique().implode())).select(ROW, *fields)
         else:
+            complete = raw.filter(complete).select(ROW, *fields)
             keyed = target.select([pl.col(r).cast(pl.String).alias(f) for f, r in zip(fields, ref_fields)]).unique()
             bad = complete.join(keyed, on=fields, how="anti").sort(ROW)
         if bad.height == 0:
@@ -433,7 +452,7 @@ def _foreign_keys(pl, path, raw, schema, present, references) -> list[Problem]:
             if value not in hints:
                 if known is None and len(ref_fields) == 1:
                     known = [str(v) for v in target[ref_fields[0]].unique().to_list() if v is not None]
-                close = difflib.get_close_matches(value, known or [], n=1, cutoff=0.7)
+                close = _close_match(value, known or [])
                 hint = f"did you mean {close[0]!r}?" if close else f"use a {', '.join(ref_fields)} listed in the {resource or 'same'} table"
                 if resource == "indicators":
                     hint += " (`stoke-opendata indicators` lists the ids)"

@@ -58,11 +58,16 @@ class _Catalogue:
     def reference(self, resource: str, fields: list[str]):
         import polars as pl
 
-        if resource == "indicators" and fields == ["id"]:
-            return pl.DataFrame({"id": list(self.get().indicators)}, schema={"id": pl.String})
-        if resource == "areas" and fields == ["area_code"]:
-            return pl.DataFrame({"area_code": list(self.get().areas)}, schema={"area_code": pl.String})
-        return None
+        if (resource, fields) not in (("indicators", ["id"]), ("areas", ["area_code"])):
+            return None
+        # only the key column is needed: read it with polars (a large areas table loads in milliseconds)
+        base = self.catalogue_dir or project_paths.schemas_dir()
+        try:
+            keys = pl.read_csv(base / f"{resource}.csv", columns=fields, infer_schema=False)
+        except Exception:
+            self.get()  # raises the catalogue's own clear error (missing file, bad columns)
+            raise InputError(f"the catalogue's {resource}.csv has no {fields[0]} column", where=str(base)) from None
+        return keys.drop_nulls().with_columns(pl.col(fields[0]).str.strip_chars())
 
     def definitions(self) -> dict[str, dict]:
         from stoke_opendata.checks import definition_of

@@ -45,16 +45,19 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
     import polars as pl
 
     frame = checked.typed
-    ids = pl.col("indicator_id")
+    known = list(definitions)
+    # one hash lookup per row (indicator id -> position), then each attribute is a gather from a tiny array
+    index = frame["indicator_id"].replace_strict({k: i for i, k in enumerate(known)}, default=None, return_dtype=pl.UInt32) if known else None
     attributes = []
     for key, dtype in (("unit", pl.String), ("minimum", pl.Float64), ("maximum", pl.Float64), ("integer", pl.Boolean), ("multiplier", pl.Float64), ("frequency", pl.String), ("comparator_area_code", pl.String)):
-        mapping = {i: d[key] for i, d in definitions.items()}
         name = "_comparator" if key == "comparator_area_code" else f"_{key}"
-        if not mapping:
+        if index is None:
             attributes.append(pl.lit(None, dtype=dtype).alias(name))
         else:
-            attributes.append(ids.replace_strict(mapping, default=None, return_dtype=dtype).alias(name))
-    frame = frame.with_columns(*attributes, checked.raw["value"].is_null().alias("_value_blank") if "value" in checked.raw.columns else pl.lit(True).alias("_value_blank"))
+            values = pl.Series(name, [definitions[k][key] for k in known], dtype=dtype)
+            attributes.append(values.gather(index).alias(name))
+    value_blank = checked.raw["value"].is_null() if "value" in checked.raw.columns else pl.Series([True] * frame.height)
+    frame = frame.with_columns(*attributes, value_blank.alias("_value_blank"))
     return Context(path=checked.path, frame=frame, raw=checked.raw, present=checked.present, definitions=definitions, history=history)
 
 

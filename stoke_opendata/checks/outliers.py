@@ -1,8 +1,9 @@
 """outlier (warning): a value far from the rest of its series (same indicator and area), history included.
 
-The series is the bundled data plus the submission itself. Robust centre and spread (median, MAD), so one
-bad figure cannot hide itself by dragging the mean; a floor of 10% of the median stops flat series from
-flagging every small change. Needs at least MIN_POINTS figures in the series.
+The series is the bundled data plus the submission itself. Each value is compared with the mean and standard
+deviation of the *other* figures in its series (leave-one-out, computed from per-series sums in one vectorised
+pass), so a bad figure cannot hide itself by inflating the spread; a floor of 10% of the mean stops flat series
+from flagging every small change. Needs at least MIN_POINTS figures in the series.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from stoke_opendata.problems import Problem
 from stoke_opendata.reading import ROW
 
 MIN_POINTS = 5
-THRESHOLD = 5.0  # robust standard deviations
+THRESHOLD = 5.0  # standard deviations of the rest of the series
 RELATIVE_FLOOR = 0.10
+SEED = 20240521
 
 
 @register
@@ -29,25 +31,26 @@ class Outliers(Check):
         )
         if mine.height == 0:
             return []
-        series = mine.select("indicator_id", "area_code", "value")
+        keys = ["indicator_id", "area_code"]
+        mine = mine.with_columns(pl.struct(keys).hash(SEED).alias("_k"))
+        series = mine.select("_k", "value")
         if ctx.history is not None and ctx.history.height:
-            series = pl.concat([series, ctx.history.select("indicator_id", "area_code", pl.col("value").cast(pl.Float64))], how="vertical")
-        stats = (
-            series.group_by("indicator_id", "area_code")
-            .agg(pl.len().alias("_n"), pl.col("value").median().alias("_median"))
-            .filter(pl.col("_n") >= MIN_POINTS)
-        )
+            history = ctx.history.select(pl.struct(keys).hash(SEED).alias("_k"), pl.col("value").cast(pl.Float64)).drop_nulls()
+            series = pl.concat([series, history], how="vertical")
+        # one pass of sums per series (hashed key); each value is compared with the mean and spread of the
+        # *other* values of its series (leave-one-out), so an outlier cannot mask itself
+        stats = series.group_by("_k").agg(
+            pl.len().alias("_n"), pl.col("value").sum().alias("_s"), (pl.col("value") ** 2).sum().alias("_ss")
+        ).filter(pl.col("_n") >= MIN_POINTS)
         if stats.height == 0:
             return []
-        with_stats = series.join(stats, on=["indicator_id", "area_code"], how="inner")
-        spread = with_stats.group_by("indicator_id", "area_code").agg(
-            ((pl.col("value") - pl.col("_median")).abs().median() * 1.4826).alias("_mad")
-        )
-        stats = stats.join(spread, on=["indicator_id", "area_code"]).with_columns(
-            pl.max_horizontal(pl.col("_mad"), pl.col("_median").abs() * RELATIVE_FLOOR, pl.lit(1e-9)).alias("_scale")
-        )
+        n1 = pl.col("_n") - 1
+        mean = (pl.col("_s") - pl.col("value")) / n1
+        var = ((pl.col("_ss") - pl.col("value") ** 2) / n1 - mean**2).clip(lower_bound=0)
+        scale = pl.max_horizontal(var.sqrt(), mean.abs() * RELATIVE_FLOOR, pl.lit(1e-9))
         flagged = (
-            mine.join(stats, on=["indicator_id", "area_code"], how="inner")
+            mine.join(stats, on="_k", how="inner")
+            .with_columns(mean.alias("_median"), scale.alias("_scale"))
             .filter((pl.col("value") - pl.col("_median")).abs() > THRESHOLD * pl.col("_scale"))
             .sort(ROW)
         )
@@ -58,7 +61,7 @@ class Outliers(Check):
                 Problem(
                     ctx.path,
                     "outlier",
-                    f"value {fmt(record['value'])} is far from the usual {fmt(round(record['_median'], 3))} for "
+                    f"value {fmt(record['value'])} is far from the average {fmt(round(record['_median'], 3))} of the other figures for "
                     f"{record['indicator_id']} in {record['area_code']} ({record['_n']} figures in the series)",
                     "check the figure and its unit (a slipped decimal point, a count instead of a rate); if it is right, say why in notes",
                     row=record[ROW],

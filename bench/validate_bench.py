@@ -1,0 +1,308 @@
+"""Benchmark: `stoke-opendata validate` against `frictionless validate` (same Table Schema) and a plain polars read.
+
+Generates a 1,000,000-row observations file and a copy with about 0.1% injected errors of every kind the
+validator reports, into bench/_work/ (gitignored). Runs each tool as its own process (so imports count),
+prints wall time, rows/s, peak memory (ru_maxrss of the child) and the ratios, and checks that both
+validators found the injected errors the Table Schema can express, on the same rows.
+
+    .venv/bin/python bench/validate_bench.py            # 1,000,000 rows
+    .venv/bin/python bench/validate_bench.py --rows 100000 --skip-frictionless
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = HERE / "_work"
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+HEADER = "indicator_id,area_code,area_name,period,value,lower_ci,upper_ci,numerator,denominator,status,source,notes"
+# (id, unit, frequency, period template)
+INDICATORS = [
+    ("employment-rate", "percent", "annual"),
+    ("healthy-life-expectancy-male", "years", "rolling_3_year"),
+    ("children-in-care", "count", "financial_year"),
+    ("smoking-attributable-admissions", "rate_per_100000", "financial_year"),
+    ("weekly-pay", "gbp", "annual"),
+]
+PERIODS = {
+    "annual": [str(y) for y in range(2005, 2025)],
+    "financial_year": [f"{y}/{(y + 1) % 100:02d}" for y in range(2005, 2025)],
+    "rolling_3_year": [f"{y}-{(y + 2) % 100:02d}" for y in range(2005, 2025)],
+}
+# kinds of injected error -> does the Table Schema (so frictionless) express it?
+KINDS = {
+    "type-error": True,  # "61.3 %"
+    "pattern": True,  # area code E6000021
+    "enum": True,  # status Final
+    "required": True,  # blank source
+    "primary-key": True,  # duplicate of the row before
+    "blank-row": True,
+    "extra-cell": True,
+    "missing-cell": True,
+    "foreign-key": True,  # unknown indicator id
+    "out-of-bounds": False,  # percent 104.2
+    "ci-order": False,
+    "numerator-exceeds-denominator": False,
+    "rate-inconsistent": False,
+    "period-format": False,
+    "value-missing": False,
+    "not-integer": False,
+}
+
+
+def write_catalogue(folder: Path, areas: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    cols = "id,title,theme,mission,objective,unit,minimum,maximum,higher_is_better,frequency,comparator_area_code,status,disclosive,disclosure_threshold,document,section,description"
+    lines = [cols] + [f"{i},{i},healthier,,,{u},,,true,{f},E92000001,measured,false,,doc,sec," for i, u, f in INDICATORS]
+    (folder / "indicators.csv").write_text("\n".join(lines) + "\n")
+    lines = ["area_code,area_name,area_type,parent_code,notes"] + [f"{a},Area {a},lsoa,E06000021," for a in areas]
+    (folder / "areas.csv").write_text("\n".join(lines) + "\n")
+
+
+def generate(rows: int, clean: Path, dirty: Path, catalogue: Path, seed: int = 7) -> dict[str, list[int]]:
+    """Write the clean file and the dirty copy; return kind -> spreadsheet rows of the dirty file."""
+    rng = random.Random(seed)
+    n_periods = 20
+    n_areas = max(1, rows // (len(INDICATORS) * n_periods) + 1)
+    areas = [f"E01{i:06d}" for i in range(n_areas)]
+    write_catalogue(catalogue, areas)
+    records = []
+    for area in areas:
+        for ind, unit, freq in INDICATORS:
+            base = {"percent": 60.0, "years": 60.0, "count": 500, "rate_per_100000": 1500.0, "gbp": 550.0}[unit]
+            for period in PERIODS[freq]:
+                if len(records) >= rows:
+                    break
+                records.append((ind, unit, area, period, base))
+    clean_lines = [HEADER]
+    for ind, unit, area, period, base in records:
+        clean_lines.append(_line(rng, ind, unit, area, period, base))
+    clean.write_text("\n".join(clean_lines) + "\n")
+
+    # the dirty copy: pick ~0.1% of rows per kind... spread so no row gets two kinds
+    per_kind = max(1, rows // 1000 // len(KINDS))
+    chosen = rng.sample(range(2, rows - 1), per_kind * len(KINDS))
+    injected: dict[str, list[int]] = {k: [] for k in KINDS}
+    plan = {}
+    for i, line_index in enumerate(chosen):
+        plan[line_index] = list(KINDS)[i % len(KINDS)]
+    dirty_lines = list(clean_lines)
+    for index, kind in plan.items():
+        cells = dirty_lines[index].split(",")
+        ind, unit = cells[0], next(u for i, u, _ in INDICATORS if i == cells[0])
+        if kind == "type-error":
+            cells[4] = f"{cells[4]} %"
+        elif kind == "pattern":
+            cells[1] = "E6000021"
+        elif kind == "enum":
+            cells[9] = "Final"
+        elif kind == "required":
+            cells[10] = ""
+        elif kind == "primary-key":
+            prev = dirty_lines[index - 1].split(",")
+            if index - 1 in plan or prev[0] == "":
+                continue
+            cells[0], cells[1], cells[3] = prev[0], prev[1], prev[3]
+        elif kind == "blank-row":
+            cells = [""] * 12
+        elif kind == "extra-cell":
+            cells = cells + ["stray"]
+        elif kind == "missing-cell":
+            cells = cells[:10]
+        elif kind == "foreign-key":
+            cells[0] = "no-such-indicator"
+        elif kind == "out-of-bounds":
+            if unit not in ("percent", "years", "count", "rate_per_100000"):
+                continue
+            cells[4] = "-5" if unit != "percent" else "104.2"
+            cells[5] = cells[6] = cells[7] = cells[8] = ""
+        elif kind == "ci-order":
+            if not cells[5]:
+                continue
+            cells[5], cells[6] = cells[6], cells[5]
+        elif kind == "numerator-exceeds-denominator":
+            if not cells[7]:
+                continue
+            cells[7], cells[8] = cells[8], cells[7]
+        elif kind == "rate-inconsistent":
+            if not cells[7]:
+                continue
+            cells[4] = str(round(float(cells[4]) * 2 + 10, 1))
+            cells[5] = cells[6] = ""
+        elif kind == "period-format":
+            cells[3] = "2023-Q5"
+        elif kind == "value-missing":
+            cells[4] = cells[5] = cells[6] = ""
+        elif kind == "not-integer":
+            if unit != "count":
+                continue
+            cells[4] = cells[4] + ".5"
+        dirty_lines[index] = ",".join(cells)
+        injected[kind].append(index + 1)
+    dirty.write_text("\n".join(dirty_lines) + "\n")
+    return injected
+
+
+def _line(rng, ind, unit, area, period, base) -> str:
+    value = base * (1 + rng.uniform(-0.05, 0.05))
+    if unit == "count":
+        v = str(int(value))
+        return f"{ind},{area},Area {area},{period},{v},,,,,final,DfE,"
+    if unit in ("percent", "rate_per_100000"):
+        den = rng.randint(20000, 60000) if unit == "percent" else 100000
+        num = int(round(value / (100 if unit == "percent" else 100000) * den))
+        v = round(num / den * (100 if unit == "percent" else 100000), 1)
+        low, high = round(v * 0.95, 1), round(v * 1.05, 1)
+        return f"{ind},{area},Area {area},{period},{v},{low},{high},{num},{den},final,ONS,"
+    v = round(value, 1)
+    return f"{ind},{area},Area {area},{period},{v},{round(v - 1, 1)},{round(v + 1, 1)},,,provisional,ONS,note"
+
+
+def run(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall seconds, peak RSS MB of this child, result); os.wait4 gives this one child's own rusage."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = _drain(proc)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _drain(proc) -> tuple[str, str]:
+    """Read both pipes to the end without reaping the child (so wait4 can)."""
+    import threading
+
+    chunks = {"err": []}
+    reader = threading.Thread(target=lambda: chunks["err"].append(proc.stderr.read()))
+    reader.start()
+    out = proc.stdout.read()
+    reader.join()
+    return out, "".join(chunks["err"])
+
+
+def frictionless_cmd(path: Path, schema: Path) -> list[str]:
+    return [str(BIN / "frictionless"), "validate", "--schema", str(schema), "--json", "--limit-errors", "10000000", str(path)]
+
+
+def ours_cmd(path: Path, catalogue: Path) -> list[str]:
+    return [str(BIN / "stoke-opendata"), "validate", "--format", "json", "--no-history", "--catalogue", str(catalogue), str(path)]
+
+
+POLARS_READ = (
+    "import sys, polars as pl; cols='indicator_id,area_code,area_name,period,value,lower_ci,upper_ci,numerator,denominator,status,source,notes'.split(',');"
+    "t={c: pl.String for c in cols}; t.update({c: pl.Float64 for c in ('value','lower_ci','upper_ci','numerator','denominator')});"
+    "df=pl.read_csv(sys.argv[1], schema_overrides=t); print(df.height)"
+)
+POLARS_READ_TEXT = "import sys, polars as pl; df=pl.read_csv(sys.argv[1], infer_schema=False); print(df.height)"
+
+
+def frictionless_rows(result: subprocess.CompletedProcess) -> dict[str, set[int]]:
+    data = json.loads(result.stdout)
+    found: dict[str, set[int]] = {}
+    for task in data.get("tasks", []):
+        for err in task.get("errors", []):
+            key = err["type"]
+            if key == "constraint-error":
+                note = err.get("note", "")
+                key = "required" if "required" in note else "pattern" if "pattern" in note else "enum" if "enum" in note else key
+            found.setdefault(key, set()).add(err.get("rowNumber"))
+    return found
+
+
+def ours_rows(result: subprocess.CompletedProcess) -> dict[str, set[int]]:
+    data = json.loads(result.stdout)
+    found: dict[str, set[int]] = {}
+    for p in data["problems"]:
+        key = p["constraint"] if p["code"] == "constraint-error" else p["code"]
+        found.setdefault(key, set()).add(p["row"])
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-frictionless", action="store_true", help="only ours and polars (frictionless takes ~1 min per file)")
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    clean, dirty, catalogue = WORK / f"obs_{args.rows}.csv", WORK / f"obs_{args.rows}_errors.csv", WORK / "catalogue"
+    schema = ROOT / "schemas" / "observations.schema.json"
+    t0 = time.perf_counter()
+    injected = generate(args.rows, clean, dirty, catalogue)
+    print(f"generated {args.rows:,} rows (+ errors copy: {sum(map(len, injected.values())):,} injected rows) in {time.perf_counter() - t0:.1f}s")
+    # frictionless resolves the foreign keys against the package; with a bare schema it cannot: drop them for it
+    fl_schema = WORK / "observations.nofk.schema.json"
+    data = json.loads(schema.read_text())
+    data.pop("foreignKeys", None)
+    fl_schema.write_text(json.dumps(data))
+
+    results = {}
+    print(f"\n{'run':38} {'wall s':>8} {'rows/s':>12} {'peak MB':>9}")
+    for label, path in (("clean", clean), ("errors", dirty)):
+        jobs = [
+            (f"polars read typed ({label})", [PYTHON, "-c", POLARS_READ, str(path)]),
+            (f"polars read as text ({label})", [PYTHON, "-c", POLARS_READ_TEXT, str(path)]),
+            (f"stoke-opendata validate ({label})", ours_cmd(path, catalogue)),
+        ]
+        if not args.skip_frictionless:
+            jobs.append((f"frictionless validate ({label})", frictionless_cmd(path, fl_schema)))
+        for name, cmd in jobs:
+            wall, peak, result = run(cmd)
+            results[name] = (wall, peak, result)
+            if result.returncode not in (0, 1):
+                print(f"{name}: exit {result.returncode}: {result.stderr.strip()[:300]}")
+            print(f"{name:38} {wall:8.2f} {args.rows / wall:12,.0f} {peak:9.0f}")
+
+    print()
+    for label in ("clean", "errors"):
+        ours = results[f"stoke-opendata validate ({label})"]
+        polars = results[f"polars read typed ({label})"]
+        print(f"{label}: ours / polars typed read: wall x{ours[0] / polars[0]:.2f}, memory x{ours[1] / polars[1]:.2f}")
+        if not args.skip_frictionless:
+            fl = results[f"frictionless validate ({label})"]
+            print(f"{label}: throughput ours / frictionless: x{fl[0] / ours[0]:.1f}")
+
+    ok = True
+    found = ours_rows(results["stoke-opendata validate (errors)"][2])
+    clean_found = ours_rows(results["stoke-opendata validate (clean)"][2])
+    if clean_found:
+        ok = False
+        print(f"FAIL: errors reported on the clean file: { {k: len(v) for k, v in clean_found.items()} }")
+    fl_found = frictionless_rows(results["frictionless validate (errors)"][2]) if not args.skip_frictionless else None
+    print(f"\n{'injected kind':32} {'rows':>6} {'ours':>6} {'frictionless':>13}")
+    for kind, rows in injected.items():
+        expected = set(rows)
+        mine = found.get(kind, set()) & expected
+        line = f"{kind:32} {len(expected):6} {len(mine):6}"
+        if len(mine) != len(expected):
+            ok = False
+        if fl_found is not None:
+            if KINDS[kind] and kind != "foreign-key":
+                theirs = fl_found.get(kind, set()) & expected
+                line += f" {len(theirs):13}"
+                if theirs != mine:
+                    ok = False
+                    line += "  MISMATCH"
+            else:
+                line += f" {'n/a':>13}"
+        print(line)
+    extra = {k: len(v - set(injected.get(k, []))) for k, v in found.items() if v - set(injected.get(k, []))}
+    if extra:
+        print(f"reported beyond the injected rows (knock-on effects, e.g. a blank row's neighbours): {extra}")
+    print("\nresult:", "OK, both found the same injected rows" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
