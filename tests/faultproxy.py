@@ -43,6 +43,7 @@ class FaultProxy:
         max_delay: float = 1.0,
         listen: str = "127.0.0.1",
         upstream_timeout: float = 300.0,
+        on_request=None,
     ):
         host, port = upstream
         if host not in LOOPBACK or listen not in LOOPBACK:
@@ -56,6 +57,9 @@ class FaultProxy:
         self.max_delay = max_delay
         self.upstream_timeout = upstream_timeout
         self.enabled = True
+        # called as on_request(n, method, path) before the n-th request (1-based) goes upstream
+        self.on_request = on_request
+        self.requests = 0
         self.counts: Counter = Counter()
         self.log: list[tuple[str, str, str]] = []  # (method, path, what happened)
         self._rng = random.Random(seed)
@@ -139,6 +143,11 @@ class FaultProxy:
                     return
                 if fault == "delay":
                     time.sleep(delay)
+                if self.on_request is not None:
+                    with self._lock:
+                        self.requests += 1
+                        n = self.requests
+                    self.on_request(n, method, path)
                 response = self._forward(raw)
                 if response is None:
                     self._record(method, path, "upstream_down")
