@@ -26,6 +26,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+soak: $(STAMP)
+	bash portal/up.sh
+	$(BIN)/python bench/soak_publish.py --runs 50 --kill-runs 10
+
 docs: $(STAMP)
 	$(BIN)/cog -r docs/cli.md
 
