@@ -433,7 +433,7 @@ def read_descriptor(path: str | Path) -> list[ResourceSpec]:
             raise InputError("multipart resources are not supported", where=where)
         if not isinstance(data_path, str) or not data_path:
             raise InputError("the resource has no 'path' (inline data is not validated)", where=where)
-        resolved = resolve_resource_path(base, data_path, where=where)
+        resolved = _data_path(base, data_path, where)
         schema = resource.get("schema")
         schema_ref = None
         if isinstance(schema, str):
@@ -445,6 +445,21 @@ def read_descriptor(path: str | Path) -> list[ResourceSpec]:
     if not specs:
         raise InputError("the data package has no resources", where=shown)
     return specs
+
+
+def _data_path(base: Path, relative: str, where: str) -> Path:
+    """A resource's data: inside the package folder (safety.resolve_resource_path), or one of the project's
+    published tables (bundled datasets share ../../schemas/indicators.csv); nothing else is read."""
+    from stoke_opendata.paths import schemas_dir
+
+    try:
+        return resolve_resource_path(base, relative, where=where)
+    except InputError:
+        if "://" not in relative and not os.path.isabs(relative):
+            target = (base / relative).resolve()
+            if schemas_dir().resolve() in target.parents:
+                return target
+        raise
 
 
 def _schema_path(base: Path, relative: str, where: str) -> Path:

@@ -1,7 +1,7 @@
 """gap-inconsistent (warning): a "gap" indicator must agree with the local and comparator figures it is the gap between.
 
-An indicator is a gap indicator when its id is <base>-gap, <base>-gap-to-<comparator> or gap-<base> and <base>
-is also defined. Its figure for area A and period P should be |base(A, P) - base(comparator, P)|; the sign
+An indicator is a gap indicator when its id is <base>-gap, <base>-gap-to-<uk|england|national>, gap-<base>,
+or <stem>-gap-<qualifier> for base <stem>-<qualifier> (healthy-life-expectancy-gap-male), and the base is defined. Its figure for area A and period P should be |base(A, P) - base(comparator, P)|; the sign
 conventions ("6.9 years shorter") vary, so magnitudes are compared. The comparator is the gap indicator's
 comparator_area_code, else the base indicator's, else England.
 """
@@ -15,28 +15,40 @@ from stoke_opendata.problems import Problem
 from stoke_opendata.reading import ROW
 from stoke_opendata.vocabulary import ENGLAND, UK
 
-GAP_ID = re.compile(r"^(?:gap-(?P<base1>.+)|(?P<base2>.+?)-gap(?:-to-(?P<to>[a-z-]+))?)$")
-NAMED_COMPARATORS = {"uk": UK, "england": ENGLAND, "national": None}
+NAMED_COMPARATORS = {"uk": UK, "england": ENGLAND}
 TOLERANCE = 0.051  # one rounding step at one decimal place, either way
+
+
+def _base_candidates(indicator_id: str) -> list[tuple[str, str | None]]:
+    """(base id, comparator named in the id) for the ways a gap id is written."""
+    found = []
+    match = re.match(r"^(?P<base>.+)-gap-to-(?P<to>uk|england|national)$", indicator_id)
+    if match:
+        found.append((match.group("base"), match.group("to")))
+    if indicator_id.endswith("-gap"):
+        found.append((indicator_id[: -len("-gap")], None))
+    if indicator_id.startswith("gap-"):
+        found.append((indicator_id[len("gap-") :], None))
+    if "-gap-" in indicator_id:
+        found.append((indicator_id.replace("-gap-", "-", 1), None))
+    return found
 
 
 def gap_bases(definitions: dict[str, dict]) -> dict[str, tuple[str, str]]:
     """gap indicator id -> (base indicator id, comparator area code)."""
     found = {}
     for indicator_id, definition in definitions.items():
-        match = GAP_ID.match(indicator_id)
-        if not match:
-            continue
-        base = match.group("base1") or match.group("base2")
-        if base not in definitions:
-            continue
-        comparator = (
-            definition.get("comparator_area_code")
-            or NAMED_COMPARATORS.get(match.group("to") or "")
-            or definitions[base].get("comparator_area_code")
-            or ENGLAND
-        )
-        found[indicator_id] = (base, comparator)
+        for base, named in _base_candidates(indicator_id):
+            if base not in definitions:
+                continue
+            comparator = (
+                definition.get("comparator_area_code")
+                or NAMED_COMPARATORS.get(named or "")
+                or definitions[base].get("comparator_area_code")
+                or ENGLAND
+            )
+            found[indicator_id] = (base, comparator)
+            break
     return found
 
 
