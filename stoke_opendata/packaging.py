@@ -606,9 +606,15 @@ def _draw_charts(manifest: Manifest, work: Path, observations_rows, progress_row
         target = None
         prow = targets.get((indicator_id, main))
         if prow is not None:
+            sign = {True: 1, False: -1}.get(prow.higher_is_better)
+            if sign is not None and (prow.target_level - prow.baseline_value) * sign <= 0:
+                # the baseline already meets the target: show the target as the level to stay beyond
+                start = (prow.baseline_period, prow.target_level)
+            else:
+                start = (prow.baseline_period, prow.baseline_value)
             target = Series(
                 f"Target: {format_number(prow.target_level)} by {prow.target_period}",
-                ((prow.baseline_period, prow.baseline_value), (prow.target_period, prow.target_level)),
+                (start, (prow.target_period, prow.target_level)),
             )
         cited = sources.get((indicator_id, main), []) + (sources.get((indicator_id, comparator_code), []) if comparator else [])
         cited = list(dict.fromkeys(cited))
