@@ -19,9 +19,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The main job on its embedded default: start the local portal, validate and package every bundled
+# dataset, publish the packages, print where they are and how to download them.
 run: $(STAMP)
-	$(BIN)/stoke-opendata validate datasets/*/datapackage.json
-	$(BIN)/stoke-opendata indicators
+	bash portal/up.sh
+	$(BIN)/stoke-opendata package --out $(OUT)
+	source .portal/env && $(BIN)/stoke-opendata publish $(OUT)/*/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
