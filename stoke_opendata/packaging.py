@@ -97,21 +97,9 @@ def _validate_one(dataset: SourceDataset) -> ValidationOutcome:
 
 
 def _validate_shared(shared, dataset: SourceDataset):
-    """The shared validator's report on a dataset. A self-contained dataset is validated as a package;
-    one whose indicators and areas are the shared catalogue (../../schemas, which the package reader
-    refuses as a path out of the folder) has each of its tables validated against its own Table Schema,
-    with foreign keys resolved against that catalogue: the same checks, one report."""
-    inside = all(dataset.directory in table.path.parents for table in dataset.tables.values())
-    if inside or not hasattr(shared, "validate_paths"):
-        return shared.validate_package(dataset.descriptor_path)
-    from stoke_opendata.problems import Report
-
-    report = Report()
-    for table in dataset.tables.values():
-        sub = shared.validate_paths([table.path], schema=table.schema, catalogue_dir=dataset.catalogue_dir)
-        report.files.extend(sub.files)
-        report.extend(sub.problems)
-    return report
+    """The shared validator's report on a dataset's descriptor (every resource, foreign keys resolved
+    against the dataset's own indicators and areas, which for bundled datasets are the catalogue)."""
+    return shared.validate_package(dataset.descriptor_path)
 
 
 def _render_shared(report) -> str:
