@@ -29,6 +29,7 @@ CREATED_BY = "stoke-opendata"
 DESCRIPTOR = "datapackage.json"
 DATASTORE_CHUNK = 5000  # rows per datastore_create / datastore_upsert call
 MAX_ATTEMPTS = 3  # plan+apply rounds per dataset when a racing publisher wins a round
+AWAIT_OTHER_PUBLISHER = 120.0  # seconds to wait for a racing publisher's DataStore loads before doing them
 
 # Table Schema type -> PostgreSQL type for the DataStore
 DATASTORE_TYPES = {
@@ -367,6 +368,7 @@ class ResourcePlan:
     action: str  # create | update | unchanged | delete | stale
     upload: bool = False
     datastore: bool = False
+    metadata: bool = False  # owned metadata differs (changed without re-uploading)
     bytes: int = 0
     sha256: Optional[str] = None
     remote_id: Optional[str] = None
@@ -387,13 +389,21 @@ class DatasetPlan:
     resources: list[ResourcePlan]
     package: LocalPackage
     remote: Optional[dict]
+    schema_link: bool = True  # the `schema` extra must (re)point at the datapackage.json resource
 
     @property
     def upload_bytes(self) -> int:
         return sum(r.bytes for r in self.resources if r.upload)
 
+    @property
+    def needs_revise(self) -> bool:
+        """Anything to change besides (re)loading DataStore copies?"""
+        return self.remote is None or bool(self.changes) or any(
+            r.action in ("create", "delete") or r.upload or r.metadata for r in self.resources)
+
     def to_dict(self) -> dict:
-        return {"name": self.name, "title": self.title, "action": self.action, "changes": self.changes,
+        changes = self.changes + (["extras: schema link"] if self.schema_link and self.remote else [])
+        return {"name": self.name, "title": self.title, "action": self.action, "changes": changes,
                 "upload_bytes": self.upload_bytes, "resources": [r.to_dict() for r in self.resources]}
 
 
@@ -429,7 +439,7 @@ def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool =
             reasons.append("DataStore copy missing or stale")
         action = "update" if (upload or meta or datastore) else "unchanged"
         resources.append(ResourcePlan(local.path, local.name, action, upload=upload, datastore=datastore,
-                                      bytes=local.bytes if upload else 0, sha256=local.sha256,
+                                      metadata=bool(meta), bytes=local.bytes if upload else 0, sha256=local.sha256,
                                       remote_id=res["id"], reasons=reasons))
     for rel, res in ours.items():
         resources.append(ResourcePlan(rel, res.get("name") or rel, "delete" if prune else "stale",
@@ -440,11 +450,10 @@ def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool =
     descriptor = next((r for r in remote.get("resources") or [] if r.get("package_path") == DESCRIPTOR
                        and r.get("created_by") == CREATED_BY), None)
     extras = {e["key"]: e["value"] for e in remote.get("extras") or []}
-    if descriptor is None or extras.get("schema") != descriptor.get("url"):
-        changes.append("extras: schema link")
-    busy = changes or any(r.action in ("create", "update", "delete") for r in resources)
+    schema_link = descriptor is None or extras.get("schema") != descriptor.get("url")
+    busy = changes or schema_link or any(r.action in ("create", "update", "delete") for r in resources)
     return DatasetPlan(package.name, package.title, "update" if busy else "unchanged", changes, resources,
-                       package, remote)
+                       package, remote, schema_link)
 
 
 @dataclass
@@ -612,13 +621,29 @@ class Publisher:
                 outcome.conflicts += 1
                 self.log(f"{dataset.name}: another publisher changed it meanwhile; planning again")
                 dataset = plan_dataset(dataset.package, self.show(dataset.name), prune=self.prune)
+                if dataset.action != "unchanged" and not dataset.needs_revise:
+                    # the other publisher uploaded the same files and is loading the DataStore: let it finish
+                    dataset = self._await_datastore(dataset)
                 if dataset.action == "unchanged":
                     return dataset
         raise PortalError(f"{dataset.name}: the dataset kept changing on the portal while publishing "
                           f"({MAX_ATTEMPTS} attempts); run publish again")
 
-    def _apply_once(self, dataset: DatasetPlan, outcome: Outcome) -> None:
+    def _await_datastore(self, dataset: DatasetPlan) -> DatasetPlan:
+        """Poll (bounded) until a racing publisher's DataStore loads are recorded; returns the last plan."""
+        deadline = time.monotonic() + AWAIT_OTHER_PUBLISHER
+        while time.monotonic() < deadline:
+            time.sleep(1.0)
+            dataset = plan_dataset(dataset.package, self.show(dataset.name), prune=self.prune)
+            if dataset.action == "unchanged" or dataset.needs_revise:
+                break
+        return dataset
+
+    def _revise(self, dataset: DatasetPlan, outcome: Outcome) -> dict:
+        """Create the dataset if needed, then one package_revise pinned to metadata_modified: metadata,
+        new and changed files (streamed in one multipart body) and pruned files."""
         package = dataset.package
+        by_path = {f.path: f for f in package.files}
         self.ensure_organisation(package.organisation)
         self.ensure_groups(package.groups)
         licence_id = self.licence_id(package.licence)
@@ -629,7 +654,6 @@ class Publisher:
             remote = self.client.action("package_create", **fields)
             self.log(f"{package.name}: created dataset")
 
-        by_path = {f.path: f for f in package.files}
         fields: dict[str, Any] = {"match": {"id": remote["id"], "metadata_modified": remote["metadata_modified"]}}
         desired = dataset_fields(package, licence_id, remote)
         desired["owner_org"] = self._org_ids.get(package.organisation["name"], package.organisation["name"])
@@ -647,7 +671,7 @@ class Publisher:
                 files[f"update__resources__{remaining + len(new)}__upload"] = (
                     Path(local.path).name, local.file, local.mediatype)
                 new.append({**resource_fields(local), "url": "", "url_type": "upload"})
-            elif rp.action == "update":
+            elif rp.action == "update" and (rp.upload or rp.metadata):
                 fields[f"update__resources__{rp.remote_id}"] = {**resource_fields(local), "url_type": "upload"}
                 if rp.upload:
                     files[f"update__resources__{rp.remote_id}__upload"] = (
@@ -664,7 +688,16 @@ class Publisher:
         outcome.files_uploaded += len(files)
         revised = result["package"] if "package" in result else result
         self.log(f"{package.name}: revised ({len(files)} file(s) uploaded)")
+        return revised
 
+    def _apply_once(self, dataset: DatasetPlan, outcome: Outcome) -> None:
+        package = dataset.package
+        by_path = {f.path: f for f in package.files}
+        revised = dataset.remote
+        if dataset.needs_revise:
+            revised = self._revise(dataset, outcome)
+        assert revised is not None
+        remote = revised
         # the DataStore copies, then one revise recording what was loaded and the schema link
         resources = {r.get("package_path"): r for r in revised.get("resources") or []
                      if r.get("created_by") == CREATED_BY}

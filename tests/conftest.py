@@ -31,7 +31,8 @@ class LocalPortal:
     def env(self, **extra: str) -> dict[str, str]:
         """Environment for running the CLI against this portal."""
         env = {k: v for k, v in os.environ.items() if k not in ("CKAN_URL", "CKAN_API_TOKEN")}
-        env.update(CKAN_URL=self.url, CKAN_API_TOKEN=self.token, **extra)
+        env.update({"CKAN_URL": self.url, "CKAN_API_TOKEN": self.token})
+        env.update(extra)
         return env
 
 
