@@ -433,7 +433,14 @@ def build_package(
     return BuiltPackage(manifest.name, final, descriptor, zip_path, [c["path"] for c in chart_entries], progress_rows)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _replace_dir(new: Path, final: Path) -> None:
+    os.chmod(new, 0o777 & ~_umask())  # mkdtemp made it private; a package is meant to be shared
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", dir=final.parent))
         os.replace(final, old / final.name)
@@ -458,6 +465,7 @@ def write_zip(folder: Path, zip_path: Path, created: datetime) -> Path:
                 info.create_system = 3
                 info.external_attr = 0o100644 << 16
                 archive.writestr(info, (folder / entry).read_bytes(), compresslevel=9)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, zip_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
