@@ -27,7 +27,15 @@ run: $(STAMP)
 	source .portal/env && $(BIN)/stoke-opendata publish $(OUT)/*/
 
 test: $(STAMP)
+	bash portal/up.sh
 	$(BIN)/python -m pytest -q
+
+# The local CKAN 2.11 test portal (PostgreSQL, Redis, DataStore; writes .portal/env). Idempotent.
+portal:
+	bash portal/up.sh
+
+portal-down:
+	bash portal/down.sh
 
 soak: $(STAMP)
 	bash portal/up.sh

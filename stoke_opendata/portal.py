@@ -25,8 +25,8 @@ from stoke_opendata import __version__
 from stoke_opendata.errors import PortalError
 
 USER_AGENT = f"stoke-opendata/{__version__}"
-DEFAULT_TIMEOUT = (5.0, 120.0)  # seconds: connect, read
-DEFAULT_RETRIES = 4
+DEFAULT_TIMEOUT = (5.0, 120.0)  # seconds: connect, read (read: env STOKE_OPENDATA_TIMEOUT)
+DEFAULT_RETRIES = 4  # env STOKE_OPENDATA_RETRIES
 DEFAULT_BACKOFF = 0.5  # seconds; doubles each retry: 0.5, 1, 2, 4
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 CONFIG_ENV = "STOKE_OPENDATA_CONFIG"
@@ -123,9 +123,9 @@ class PortalClient:
         self,
         settings: PortalSettings,
         *,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        retries: int = DEFAULT_RETRIES,
-        backoff: float = DEFAULT_BACKOFF,
+        timeout: Optional[tuple[float, float]] = None,
+        retries: Optional[int] = None,
+        backoff: Optional[float] = None,
     ):
         import requests
         from ckanapi import RemoteCKAN
@@ -134,9 +134,10 @@ class PortalClient:
 
         self.settings = settings
         self.url = settings.url
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
+        self.timeout = timeout or (DEFAULT_TIMEOUT[0], _env_number("STOKE_OPENDATA_TIMEOUT", DEFAULT_TIMEOUT[1]))
+        self.retries = retries if retries is not None else int(_env_number("STOKE_OPENDATA_RETRIES", DEFAULT_RETRIES))
+        self.backoff = backoff if backoff is not None else DEFAULT_BACKOFF
+        retries, backoff = self.retries, self.backoff
         self.calls = 0  # Action API calls made (each counted once, however many retries it took)
         self.bytes_uploaded = 0  # file bytes sent in uploads
         self.bytes_downloaded = 0
@@ -370,6 +371,20 @@ class PortalClient:
         return PortalError(
             f"{self.url} did not answer {action} like a CKAN Action API (HTTP {status or '?'})"
         )
+
+
+def _env_number(name: str, default: float) -> float:
+    """A non-negative number from the environment (STOKE_OPENDATA_TIMEOUT, STOKE_OPENDATA_RETRIES)."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise PortalError(f"{name}={raw!r} must be a number") from None
+    if value < 0:
+        raise PortalError(f"{name}={raw!r} must not be negative")
+    return value
 
 
 def _message(exc: Exception) -> str:

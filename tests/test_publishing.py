@@ -383,7 +383,8 @@ def test_cli_no_token_is_a_clear_error(run_cli, portal, tmp_path, monkeypatch):
 def test_cli_unreachable_portal_is_one_clear_line(run_cli, tmp_path):
     folder = make_package(tmp_path)
     code, out, err = run_cli(["publish", folder, "--portal", "http://127.0.0.1:9"],
-                             env={"CKAN_API_TOKEN": "x", "STOKE_OPENDATA_CONFIG": str(tmp_path / "none.toml")})
+                             env={"CKAN_API_TOKEN": "x", "STOKE_OPENDATA_CONFIG": str(tmp_path / "none.toml"),
+                                  "STOKE_OPENDATA_RETRIES": "1"})
     assert code == 2
     assert err.startswith("error: cannot reach the portal at http://127.0.0.1:9") and err.count("\n") == 1
 

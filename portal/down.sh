@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Stop the local CKAN test portal started by portal/up.sh. PostgreSQL and Redis are left running
+# (other programs may use them); the databases and .portal/ are kept, so `make portal` is quick again.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+P="$ROOT/.portal"
+if [ -f "$P/ckan.pid" ] && kill -0 "$(cat "$P/ckan.pid")" 2>/dev/null; then
+  pid=$(cat "$P/ckan.pid")
+  kill "$pid"
+  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  echo "portal: stopped CKAN (pid $pid)" >&2
+else
+  echo "portal: CKAN is not running" >&2
+fi
+rm -f "$P/ckan.pid"
