@@ -114,6 +114,7 @@ def _check_one(report: Report, table, schema: dict, schema_label: str, reference
     report.files.append(table.info)
     checked = check_structure(table, schema, references, schema_label=schema_label)
     report.extend(checked.problems)
+    report.extend(checks.table_problems(checked))
     if checks.applies_to(checked.present):
         ctx = checks.build_context(checked, definitions(), history_source())
         report.extend(checks.run_checks(ctx))

@@ -13,6 +13,7 @@ from stoke_opendata.vocabulary import RATE_MULTIPLIERS, UNITS
 
 # importing a module registers its checks
 from stoke_opendata.checks import bounds, gaps, intervals, outliers, periods, rates, values  # noqa: E402,F401
+from stoke_opendata.checks import disclosure_risk, formula_injection  # noqa: E402,F401  (safety: docs/safety.md)
 
 OBSERVATION_FIELDS = {"indicator_id", "value"}
 
@@ -32,7 +33,16 @@ def definition_of(indicator) -> dict:
         "multiplier": float(RATE_MULTIPLIERS[unit]) if unit in RATE_MULTIPLIERS else None,
         "frequency": get("frequency"),
         "comparator_area_code": get("comparator_area_code"),
+        "disclosive": get("disclosive") in (True, "true", "True", "TRUE", "yes", "1"),
+        "disclosure_threshold": _threshold(get("disclosure_threshold")),
     }
+
+
+def _threshold(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def applies_to(present: set[str]) -> bool:
@@ -68,3 +78,8 @@ def run_checks(ctx: Context, checks: list[Check] | None = None) -> list[Problem]
         if check.applies(ctx):
             problems.extend(check.run(ctx))
     return problems
+
+
+def table_problems(checked) -> list[Problem]:
+    """Checks that apply to every table, whatever it holds (formula-like text in any published text field)."""
+    return formula_injection.formula_problems(checked)

@@ -1,0 +1,48 @@
+"""formula-injection: text cells a spreadsheet would run as a formula (= + - @ TAB CR at the start).
+
+Runs on every table (not only observations): any text field that would be published. Number fields are
+never looked at (a number field holding -5 is a negative number). An error by default; a steward who must
+keep such text sets STOKE_OPENDATA_KEEP_FORMULA_TEXT=1, which reports `formula-text-kept` (a warning)
+instead, and packaging then publishes the cell with a leading apostrophe (stoke_opendata.injection).
+"""
+
+from __future__ import annotations
+
+import os
+
+from stoke_opendata import injection
+from stoke_opendata.problems import ERROR, WARNING, Problem, register_code
+from stoke_opendata.reading import ROW
+
+KEPT = "formula-text-kept"
+KEEP_ENV = "STOKE_OPENDATA_KEEP_FORMULA_TEXT"
+
+register_code(injection.CODE, ERROR, "safety", "a text cell starting with = + - @ TAB or CR, which a spreadsheet may run as a formula")
+register_code(KEPT, WARNING, "safety", "formula-like text kept on purpose; packaging publishes it with a leading apostrophe")
+
+_PATTERN = r"^[=+\-@\t\r]"
+
+
+def keep_formula_text() -> bool:
+    return os.environ.get(KEEP_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def formula_problems(checked) -> list[Problem]:
+    """Every formula-like cell in the table's text fields, with its row and column."""
+    import polars as pl
+
+    raw = checked.raw
+    fields = [f for f in injection.text_fields(checked.schema) if f in raw.columns and f in checked.present]
+    if not fields or raw.height == 0:
+        return []
+    keep = keep_formula_text()
+    problems = []
+    for name in fields:
+        hits = raw.filter(pl.col(name).str.contains(_PATTERN).fill_null(False)).select(ROW, name)
+        for row, value in hits.iter_rows():
+            cell = injection.FormulaCell(row - 2, name, value)
+            if keep:
+                problems.append(Problem(checked.path, KEPT, cell.message, "packaging will publish it as text, with a leading apostrophe", row=row, column=name, value=value))
+            else:
+                problems.append(Problem(checked.path, injection.CODE, cell.message, cell.hint, row=row, column=name, value=value))
+    return problems
