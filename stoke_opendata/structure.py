@@ -35,6 +35,7 @@ class Checked:
     present: set[str]
     schema: dict
     problems: list[Problem] = field(default_factory=list)
+    short_rows: set[int] = field(default_factory=set)  # rows with missing cells (reported once, as missing-cell)
 
 
 # ---------------------------------------------------------------------------------------------- hints
@@ -276,7 +277,8 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     problems.extend(cell_problems)
     problems.extend(_primary_key(pl, path, raw, typed, schema, present))
     problems.extend(_foreign_keys(pl, path, raw, schema, present, references))
-    return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems)
+    short_rows = {p.row for p in problems if p.code == "missing-cell"}
+    return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems, short_rows=short_rows)
 
 
 def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=None) -> list[Problem]:

@@ -68,7 +68,17 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
             attributes.append(values.gather(index).alias(name))
     value_blank = checked.raw["value"].is_null() if "value" in checked.raw.columns else pl.Series([True] * frame.height)
     frame = frame.with_columns(*attributes, value_blank.alias("_value_blank"))
-    return Context(path=checked.path, frame=frame, raw=checked.raw, present=checked.present, definitions=definitions, history=history)
+    reported = {(p.row, p.column) for p in checked.problems if p.severity == "error" and p.row is not None}
+    return Context(
+        path=checked.path,
+        frame=frame,
+        raw=checked.raw,
+        present=checked.present,
+        definitions=definitions,
+        history=history,
+        reported=reported,
+        short_rows=set(checked.short_rows),
+    )
 
 
 def run_checks(ctx: Context, checks: list[Check] | None = None) -> list[Problem]:

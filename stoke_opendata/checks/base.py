@@ -37,6 +37,10 @@ class Context:
     present: set[str]
     definitions: dict[str, dict] = field(default_factory=dict)
     history: object = None
+    # (row, column) cells the structure layer already reported as errors, and rows with missing cells:
+    # a meaning check does not report the same cell twice ("Jan-23" is a pattern error, not also a period-format one)
+    reported: set = field(default_factory=set)
+    short_rows: set = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class RowCheck(Check):
         problems = []
         for i, rule in enumerate(rules):
             for record in failing.filter(pl.col(f"__rule{i}")).iter_rows(named=True):
+                if (record[ROW], rule.column) in ctx.reported or record[ROW] in ctx.short_rows:
+                    continue
                 record["__raw__"] = raw_text.get(record[ROW], {})
                 message, hint = self.describe(rule, record)
                 value = record["__raw__"].get(rule.column)
