@@ -164,6 +164,13 @@ def _csv_rows(path: Path) -> tuple[list[str], Counter]:
         return header, Counter(tuple(_norm(v) for v in row) for row in reader)
 
 
+def _on(url: str, file_url: str) -> str:
+    """The file's URL on the server being checked (CKAN writes its site_url into resource URLs; every
+    server process of the portal shares the same storage, so any of them serves the file)."""
+    target, parsed = urlparse(url), urlparse(file_url)
+    return parsed._replace(scheme=target.scheme, netloc=target.netloc).geturl()
+
+
 def dangling(url: str, token: str, name: str, workdir: Path) -> list[str]:
     """Resources of the dataset whose recorded file is missing or differs from its recorded sha256."""
     from stoke_opendata.portal import PortalError, PortalNotFound
@@ -179,7 +186,7 @@ def dangling(url: str, token: str, name: str, workdir: Path) -> list[str]:
                 continue
             dest = workdir / f"dangling-{res['id']}"
             try:
-                _, digest = c.download(res["url"], dest)
+                _, digest = c.download(_on(url, res["url"]), dest)
             except PortalError as exc:
                 found.append(f"{res.get('package_path') or res['id']}: file missing ({exc.message})")
                 continue
@@ -232,7 +239,7 @@ def state_anomalies(url: str, token: str, folder: Path, name: str, prefix: str, 
                 problems.append(f"{rel}: recorded sha256 differs from the package's")
             dest = workdir / f"check-{res['id']}"
             try:
-                _, digest = c.download(res["url"], dest)
+                _, digest = c.download(_on(url, res["url"]), dest)
                 if digest != want:
                     problems.append(f"{rel}: the file on the portal has sha256 {digest[:12]}, the package {want[:12]}")
             except PortalError as exc:
