@@ -215,6 +215,8 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
 
     for name in specs:
         run(name)
+    order = list(specs)
+    report.files.sort(key=lambda info: order.index(info.resource) if info.resource in order else len(order))
     return report
 
 
