@@ -196,7 +196,9 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 def created_timestamp(datasets: list[SourceDataset], source_date_epoch: str | None = None) -> datetime:
     """When the package was made, reproducibly: SOURCE_DATE_EPOCH when set, otherwise the latest of the
-    source descriptors' own `created` dates and the end of the latest observed period. Never the clock."""
+    source descriptors' own `created` dates and the end of the latest observed period. Never the clock.
+    Rows with status `estimated` are left out: they include forecasts ("by 2050"), which are not data
+    the package could have been made after."""
     epoch = source_date_epoch if source_date_epoch is not None else os.environ.get("SOURCE_DATE_EPOCH")
     if epoch not in (None, ""):
         try:
@@ -214,6 +216,8 @@ def created_timestamp(datasets: list[SourceDataset], source_date_epoch: str | No
                 pass
         observations = dataset.tables.get("observations")
         for row in observations.rows if observations else []:
+            if (row.get("status") or "").strip() == "estimated":
+                continue
             try:
                 when = period_end(row.get("period") or "")
             except ValueError:
@@ -378,6 +382,13 @@ def build_package(
             if "areas" in tables:
                 _write_csv(work / "data" / "areas.csv", area_header, [[r.get(h) or "" for h in area_header] for r in area_subset])
                 files["areas"] = (work / "data" / "areas.csv", area_schema)
+
+        # formula-like text a steward chose to keep is published as text (leading apostrophe, OWASP);
+        # number fields are never touched, and a table with none keeps its bytes (docs/safety.md)
+        from stoke_opendata.injection import neutralise_file
+
+        for path, schema in files.values():
+            neutralise_file(path, schema)
 
         resources = []
         names = set(files)

@@ -274,3 +274,10 @@ def test_every_bundled_package_builds_validates_and_rebuilds_identically(tmp_pat
         for chart in package.charts:
             with Image.open(package.directory / chart) as image:
                 image.verify()
+
+
+def test_created_ignores_estimated_rows_such_as_forecasts(home):
+    dataset = read_dataset("greener")
+    dataset.tables["observations"].rows.append(
+        {"indicator_id": "bus-journeys", "area_code": "E06000021", "period": "2050", "value": "20", "status": "estimated"})
+    assert created_timestamp([dataset], None).isoformat() == "2024-12-31T00:00:00+00:00"
