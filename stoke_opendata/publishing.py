@@ -593,9 +593,8 @@ class Publisher:
 
     def apply(self, plan: Plan) -> Outcome:
         outcome = Outcome()
-        busy = [d for d in plan.datasets if d.action != "unchanged"]
-        if busy:
-            self.check_token({d.package.organisation["name"] for d in busy})
+        # one call even when nothing changed: a job with an expired token must hear about it
+        self.check_token({d.package.organisation["name"] for d in plan.datasets})
         for dataset in plan.datasets:
             final = dataset if dataset.action == "unchanged" else self._apply_dataset(dataset, outcome)
             counter = {"create": "created", "update": "updated", "unchanged": "unchanged"}[dataset.action]

@@ -371,6 +371,15 @@ def test_cli_wrong_token_is_one_clear_line(run_cli, portal, tmp_path):
 
 
 @pytest.mark.portal
+def test_wrong_token_is_noticed_even_when_nothing_changed(run_cli, portal, client, tmp_path):
+    folder = make_package(tmp_path)
+    _publish(client, folder)
+    wrong = "wrong-token-" + unique_name()
+    code, out, err = run_cli(["publish", folder], env=portal.env(CKAN_API_TOKEN=wrong))
+    assert code == 2 and "refused the API token" in err and wrong not in err + out
+
+
+@pytest.mark.portal
 def test_cli_no_token_is_a_clear_error(run_cli, portal, tmp_path, monkeypatch):
     folder = make_package(tmp_path)
     monkeypatch.setenv("STOKE_OPENDATA_CONFIG", str(tmp_path / "none.toml"))
