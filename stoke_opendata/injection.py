@@ -105,7 +105,7 @@ def neutralise_csv(source, target, schema: Mapping | None = None, *, encoding: s
     changed: list[FormulaCell] = []
     with open(source, newline="", encoding=encoding) as fin, open(target, "w", newline="", encoding="utf-8") as fout:
         reader = csv.reader(fin)
-        writer = csv.writer(fout, lineterminator="\r\n")
+        writer = csv.writer(fout, lineterminator="\n")
         header = next(reader, None)
         if header is None:
             return changed
@@ -118,4 +118,33 @@ def neutralise_csv(source, target, schema: Mapping | None = None, *, encoding: s
                     changed.append(FormulaCell(index, header[i], cells[i]))
                     cells[i] = neutralise(cells[i])
             writer.writerow(cells)
+    return changed
+
+
+def neutralise_file(path, schema: Mapping | None = None) -> list[FormulaCell]:
+    """Neutralise formula-like text cells of the CSV at `path` in place (packaging calls this on every
+    table it writes). A file with none is left byte for byte as it was; otherwise it is rewritten
+    through a temporary file and renamed, so it is never half-written. Returns the cells changed."""
+    import csv
+    import os
+    import tempfile
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            return []
+        wanted = set(text_fields(schema, header))
+        positions = [i for i, name in enumerate(header) if name in wanted]
+        if not any(i < len(cells) and is_formula(cells[i]) for cells in reader for i in positions):
+            return []
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".neutralise-", suffix=".csv", dir=folder)
+    os.close(fd)
+    try:
+        changed = neutralise_csv(path, tmp, schema)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
     return changed

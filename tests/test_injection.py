@@ -80,3 +80,17 @@ def test_neutralise_csv_streams_and_changes_text_cells_only(tmp_path):
 def test_neutralise_csv_empty_file(tmp_path):
     (tmp_path / "e.csv").write_text("")
     assert injection.neutralise_csv(tmp_path / "e.csv", tmp_path / "o.csv", SCHEMA) == []
+
+
+def test_neutralise_file_in_place_only_when_needed(tmp_path):
+    clean = tmp_path / "clean.csv"
+    clean.write_bytes(b"indicator_id,value,count,notes,meta\r\na,-5,-1,fine,\r\n")
+    before = clean.read_bytes()
+    assert injection.neutralise_file(clean, SCHEMA) == []
+    assert clean.read_bytes() == before, "a table with no formula-like text keeps its bytes"
+    dirty = tmp_path / "dirty.csv"
+    dirty.write_text("indicator_id,value,count,notes,meta\na,-5,-1,=1+1,\n", encoding="utf-8")
+    changed = injection.neutralise_file(dirty, SCHEMA)
+    assert [(c.row, c.field) for c in changed] == [(2, "notes")]
+    assert dirty.read_text(encoding="utf-8") == "indicator_id,value,count,notes,meta\na,-5,-1,'=1+1,\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
