@@ -430,7 +430,9 @@ def _foreign_keys(pl, path, raw, schema, present, references) -> list[Problem]:
         if not fields or any(f not in present for f in fields):
             continue
         if resource == "":
-            target = raw.select([pl.col(f).alias(r) for f, r in zip(fields, ref_fields)]).drop_nulls()
+            if any(r not in present for r in ref_fields):
+                continue
+            target = raw.select([pl.col(r) for r in ref_fields]).drop_nulls()
         elif references is None:
             continue
         else:
