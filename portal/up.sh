@@ -54,8 +54,11 @@ advice() {
 mkdir -p "$P"
 chmod 700 "$P"
 
-# ---- fast path: our CKAN is running and the token in .portal/env works
-if [ -f "$P/url" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
+PLUGIN_SRC="$ROOT/portal/ckanext-testsearch"
+plugin_hash=$(cd "$PLUGIN_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
+
+# ---- fast path: our CKAN is running, with the current plugin, and the token in .portal/env works
+if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
   advice "$(cat "$P/url")"
   exit 0
 fi
@@ -104,8 +107,6 @@ if [ ! -f "$VENV/.ckan-$CKAN_VERSION" ]; then
 fi
 
 # ---- the TEST-ONLY Solr stand-in plugin (reinstalled whenever its source changes)
-PLUGIN_SRC="$ROOT/portal/ckanext-testsearch"
-plugin_hash=$(cd "$PLUGIN_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
 if [ ! -f "$VENV/.testsearch-$plugin_hash" ]; then
   say "installing the test-only search plugin"
   rm -rf "$PLUGIN_SRC/build" "$PLUGIN_SRC"/*.egg-info
@@ -114,6 +115,10 @@ if [ ! -f "$VENV/.testsearch-$plugin_hash" ]; then
   rm -rf "$PLUGIN_SRC/build" "$PLUGIN_SRC"/*.egg-info
   rm -f "$VENV"/.testsearch-*
   touch "$VENV/.testsearch-$plugin_hash"
+  if our_pid_alive; then  # restart so CKAN loads the new plugin code
+    say "restarting CKAN for the new plugin code"
+    bash "$ROOT/portal/down.sh" 2>/dev/null || true
+  fi
 fi
 
 # ---- port: 5000 unless something that is not ours holds it

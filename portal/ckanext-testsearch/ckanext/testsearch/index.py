@@ -62,7 +62,7 @@ class Results:
 
 _TOKEN = re.compile(
     r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<range>[\[{][^\]}]*[\]}])'
-    r'|(?P<op>&&|\|\||AND\b|OR\b|NOT\b)|(?P<mod>[+\-!])(?=\S)|(?P<word>(?:[^\s()"\\]|\\.)+))'
+    r'|(?P<op>&&|\|\||AND\b|OR\b|NOT\b)|(?P<mod>[+\-!])(?=\S)|(?P<word>(?:[^\s()"\\\[\]{}]|\\.)+))'
 )
 
 
