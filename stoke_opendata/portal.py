@@ -202,13 +202,21 @@ class PortalClient:
         from ckanapi.errors import CKANAPIError
 
         self.calls += 1
-        self._last_status = None
-        try:
-            return self._ckan.call_action(name, data, requests_kwargs={"timeout": self.timeout})
-        except requests.exceptions.RequestException as exc:
-            raise self._transport_error(exc) from None
-        except CKANAPIError as exc:
-            raise self._api_error(name, exc, self._last_status) from None
+        attempt = 0
+        while True:
+            self._last_status = None
+            try:
+                return self._ckan.call_action(name, data, requests_kwargs={"timeout": self.timeout})
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+                # the answer broke off mid-body, after urllib3's retries had no say: retry here, bounded
+                if attempt >= self.retries:
+                    raise self._transport_error(exc) from None
+                self._sleep(attempt, None)
+                attempt += 1
+            except requests.exceptions.RequestException as exc:
+                raise self._transport_error(exc) from None
+            except CKANAPIError as exc:
+                raise self._api_error(name, exc, self._last_status) from None
 
     def upload(
         self,

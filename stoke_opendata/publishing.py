@@ -256,7 +256,11 @@ def _validate_data(package: LocalPackage) -> list[str]:
     descriptor["resources"] = [r for r in descriptor["resources"] if isinstance(r.get("schema"), (dict, str))]
     if not descriptor["resources"]:
         return []
-    fd, tmp = tempfile.mkstemp(prefix=".stoke-validate-", suffix=".json", dir=package.directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".stoke-validate-", suffix=".json", dir=package.directory)
+    except OSError as exc:
+        raise InputError(f"cannot write a temporary descriptor for validation here ({exc.strerror}); "
+                         "copy the package to a writable folder", where=str(package.directory)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(descriptor, fh)

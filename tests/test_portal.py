@@ -156,6 +156,44 @@ def test_upload_is_retried_with_a_fresh_body(flaky_server, tmp_path):
     assert sum(seen) > data.stat().st_size  # the progress callback saw the body stream
 
 
+class _Truncating(BaseHTTPRequestHandler):
+    """The first answer breaks off mid-body (a reset after CKAN acted); later ones are whole."""
+
+    seen: list = []
+
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        type(self).seen.append(1)
+        body = json.dumps({"success": True, "result": {"n": len(type(self).seen)}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if len(type(self).seen) == 1:
+            self.wfile.write(body[:5])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_answer_broken_off_mid_body_is_retried():
+    handler = type("Handler", (_Truncating,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with PortalClient(PortalSettings(url, None), retries=2, backoff=0.01) as client:
+            assert client.action("package_show", id="x") == {"n": 2}
+            assert client.calls == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_unreachable_portal_is_one_clear_line():
     with PortalClient(PortalSettings("http://127.0.0.1:9", None), retries=1, backoff=0.01) as client:
         started = time.perf_counter()
