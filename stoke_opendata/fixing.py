@@ -120,8 +120,22 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
             fixed = col.str.to_lowercase().replace_strict(mapping, default=None, return_dtype=pl.String)
             record(name, "", fixed, "wrote the allowed value exactly", fixed.is_not_null() & ~col.is_in(options))
     out = frame.select([pl.col(column_name(i)).alias(labels[i] or f"column_{i + 1}") for i in range(width)])
-    changes.sort(key=lambda c: (c.row, c.column))
-    return out, changes
+    return out, _merged(changes)
+
+
+def _merged(changes: list[Change]) -> list[Change]:
+    """One change per cell: ' Final ' -> 'final' is listed once, with both reasons."""
+    merged: dict[tuple, Change] = {}
+    order = []
+    for c in changes:
+        key = (c.row, c.column) if c.column and (c.old or c.new) else (c.row, c.column, c.reason)
+        if key in merged:
+            first = merged[key]
+            merged[key] = Change(c.row, c.column, first.old, c.new, f"{first.reason}; {c.reason}")
+        else:
+            merged[key] = c
+            order.append(key)
+    return sorted((merged[k] for k in order), key=lambda c: (c.row, c.column))
 
 
 def write_fixed(frame, out_path: str | Path) -> None:
