@@ -80,6 +80,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # ---- PostgreSQL (no systemd here: pg_ctlcluster)
+if [ -z "$(pg_lsclusters -h 2>/dev/null | head -1)" ]; then
+  ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
+  [ -n "$ver" ] || die "PostgreSQL is installed but no server version is found under /usr/lib/postgresql"
+  say "creating the PostgreSQL cluster $ver/main"
+  as_root pg_createcluster "$ver" main >/dev/null || die "pg_createcluster $ver main failed"
+fi
 read -r PG_VER PG_CLUSTER PG_PORT PG_STATUS _ < <(pg_lsclusters -h | head -1) || die "no PostgreSQL cluster (pg_lsclusters shows none)"
 if [ "$PG_STATUS" != online ]; then
   say "starting PostgreSQL $PG_VER/$PG_CLUSTER"
