@@ -434,7 +434,9 @@ def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool =
         if upload:
             reasons.append("content changed (sha256)")
         want = resource_fields(local)
-        meta = [k for k in RESOURCE_KEYS if k != "sha256" and str(res.get(k) or "") != str(want[k] or "")]
+        # mimetype is sent but not compared: CKAN's uploader may set its own guess from the file name
+        meta = [k for k in RESOURCE_KEYS if k not in ("sha256", "mimetype")
+                and str(res.get(k) or "") != str(want[k] or "")]
         if meta:
             reasons.append("metadata: " + ", ".join(meta))
         datastore = local.tabular and (upload or res.get("datastore_sha256") != local.sha256
