@@ -388,6 +388,10 @@ def _sheet_rows(ws) -> list[list[str]]:
 def read_table(path: str | Path, sheet: str | None = None, schema_names: set[str] | None = None, shown: str | None = None) -> Table:
     """Read a CSV or XLSX file by its content (the extension must not lie)."""
     path = Path(path)
+    if path.is_file():  # size limits first, from os.stat and a streaming pass (safety.py, docs/safety.md)
+        from stoke_opendata.safety import check_table_file
+
+        check_table_file(path)
     if path.suffix.lower() in EXCEL_EXTENSIONS:
         return read_xlsx(path, sheet=sheet, schema_names=schema_names, shown=shown)
     if sheet is not None:

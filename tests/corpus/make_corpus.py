@@ -208,11 +208,35 @@ def build_workbooks() -> None:
     CASES["corrupt.xlsx"] = (None, 2, [], [])
 
 
+def build_safety_cases() -> None:
+    """Safety (docs/safety.md): formula-like text, small counts of people, unsafe descriptors, oversized input."""
+    ward = "E05008290"
+    case("formula_in_notes.csv", csv_text(replace(0, "notes", "=HYPERLINK(\"\"http://x.example\"\")")), 1, ["formula-injection"])
+    case("formula_at_sign.csv", csv_text(replace(1, "source", "@SUM(A1:A9)")), 1, ["formula-injection"])
+    case("formula_plus_minus.csv", csv_text(replace(4, "notes", "+44 1782 232323") + ["employment-rate,E06000021,Stoke-on-Trent,2022,67.0,,,,,final,-see notes,"]), 1, ["formula-injection"])
+    case("formula_tab.csv", csv_text(replace(2, "notes", '"\tcmd"')), 1, ["formula-injection"])
+    case("formula_cr.csv", csv_text(replace(2, "notes", '"\r=1+1"')), 1, ["formula-injection"])
+    case("negative_number_not_formula.csv", csv_text(replace(0, "value", "-5")), 1, ["ci-order", "out-of-bounds"])
+    case("apostrophe_neutralised_ok.csv", csv_text(replace(0, "notes", "'=kept as text")), 0, [])
+    case("small_count_ward.csv", csv_text(GOOD + [f"children-in-care,{ward},Abbey Hulton and Townsend,2023/24,4,,,,,final,DfE CLA,"]), 1, ["small-count-unsuppressed"])
+    case("zero_count_ward.csv", csv_text(GOOD + [f"children-in-care,{ward},Abbey Hulton and Townsend,2023/24,0,,,,,final,DfE CLA,"]), 1, ["small-count-unsuppressed"])
+    case("small_count_suppressed_ok.csv", csv_text(GOOD + [f"children-in-care,{ward},Abbey Hulton and Townsend,2023/24,,,,,,suppressed,DfE CLA,"]), 0, [])
+    case("small_count_status_only.csv", csv_text(GOOD + [f"children-in-care,{ward},Abbey Hulton and Townsend,2023/24,3,,,,,suppressed,DfE CLA,"]), 1, ["small-count-unsuppressed"])
+    case("small_count_at_threshold_ok.csv", csv_text(GOOD + [f"children-in-care,{ward},Abbey Hulton and Townsend,2023/24,10,,,,,final,DfE CLA,"]), 0, [])
+    case("small_count_city_ok.csv", csv_text(replace(3, "value", "4")), 0, [])
+    case("oversized_line.csv", csv_text(replace(4, "notes", "x" * (1024 * 1024 + 10))), 2, [])
+    for name, path in (("escape_dotdot", "../../valid.csv"), ("escape_absolute", "/etc/passwd"),
+                       ("remote_url", "http://127.0.0.1:9/observations.csv"), ("file_url", "file:///etc/passwd")):
+        case(f"{name}/datapackage.json", json.dumps({"name": name, "resources": [
+            {"name": "observations", "path": path, "schema": "../../../../schemas/observations.schema.json"}]}), 2, [])
+
+
 def main() -> None:
     if FILES.exists():
         shutil.rmtree(FILES)
     FILES.mkdir(parents=True)
     build_cases()
+    build_safety_cases()
     for name, (content, *_rest) in list(CASES.items()):
         if content is None:
             continue
