@@ -52,7 +52,7 @@ def register_code(code: str, severity: str, layer: str, meaning: str) -> None:
     CODES.setdefault(code, (severity, layer, meaning))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Problem:
     """One thing wrong in one place. `row` is the row number a spreadsheet shows (header = 1), None for
     file- or header-level problems; `column` is the header label (or "column 13" for an unnamed cell)."""

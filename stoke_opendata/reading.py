@@ -180,7 +180,7 @@ def read_csv(path: str | Path, shown: str | None = None) -> Table:
     if labels:
         labels[0] = labels[0].lstrip("\ufeff")
     data = frame.slice(1)
-    counts = _field_counts(pl, lines, data.height, delimiter, source, shown)
+    counts = _field_counts(pl, lines, data, width, delimiter, source, shown)
     data = data.with_columns(pl.int_range(2, data.height + 2, dtype=pl.Int64).alias(ROW))
     if guessed:
         problems.append(
@@ -246,15 +246,29 @@ def _polars_read(pl, source, delimiter: str, eol: str, width: int):
     return frame, lines
 
 
-def _field_counts(pl, lines, n_records: int, delimiter: str, source, shown: str):
-    """Cells per data record. Counted on the physical lines (vectorised); if a quoted cell spans lines,
-    the lines do not match the records and the exact count comes from the csv module instead."""
+def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: str):
+    """Cells per data record, vectorised. A record with exactly `width` unquoted cells has a line exactly
+    as long as its cells plus width-1 delimiters (string lengths are free in Arrow); only the other lines
+    (ragged, quoted, blank) have their delimiters counted. If a quoted cell spans lines, the lines do not
+    match the records and the exact count comes from the csv module instead."""
+    n_records = data.height
     if lines.height - 1 == n_records:
         text = lines["line"].slice(1)
-        if text.str.contains('"', literal=True).any():
-            text = text.str.replace_all(r'"[^"]*"', "")  # delimiters inside quotes do not separate cells
-        counted = text.str.count_matches(delimiter, literal=True).cast(pl.Int32) + 1
-        return counted.rename("field_count")
+        cells = [c for c in data.columns if c != ROW]
+        cell_bytes = data.select(pl.sum_horizontal([pl.col(c).str.len_bytes() for c in cells])).to_series()
+        odd = (text.str.len_bytes() != cell_bytes + (width - 1)).fill_null(True)
+        quoted = text.str.contains('"', literal=True)
+        if quoted.any():
+            odd = odd | quoted
+        counts = pl.repeat(width, n_records, dtype=pl.Int32, eager=True).rename("field_count")
+        if odd.any():
+            where = odd.arg_true()
+            subset = text.gather(where)
+            if quoted.any():
+                subset = subset.str.replace_all(r'"[^"]*"', "")  # delimiters inside quotes do not separate cells
+            exact = subset.str.count_matches(delimiter, literal=True).cast(pl.Int32) + 1
+            counts = counts.scatter(where, exact)
+        return counts
     if isinstance(source, bytes):
         handle = io.StringIO(source.decode("utf-8"))
     else:

@@ -374,14 +374,24 @@ def _describe(code, constraint, name, spec, value) -> tuple[str, str]:
     return f"{shown!r} in {name} breaks the {constraint} constraint", ""
 
 
-def _close_match(value: str, known: list[str]) -> list[str]:
-    """A likely intended key for a typo; for long lists only keys of about the same length are compared."""
-    exact = [k for k in known if k.lower() == value.strip().lower()]
-    if exact:
-        return exact[:1]
-    if len(known) > 500:
-        known = [k for k in known if abs(len(k) - len(value)) <= 1 and k[:1] == value[:1]][:500]
-    return difflib.get_close_matches(value, known, n=1, cutoff=0.7)
+class _Known:
+    """The referenced keys, bucketed by first letter and length so a typo's near neighbours are found fast."""
+
+    def __init__(self, keys: list[str]):
+        self.lower = {k.lower(): k for k in keys}
+        self.buckets: dict[tuple, list[str]] = {}
+        for k in keys:
+            self.buckets.setdefault((k[:1], len(k)), []).append(k)
+        self.small = keys if len(keys) <= 500 else None
+
+    def close(self, value: str) -> list[str]:
+        exact = self.lower.get(value.strip().lower())
+        if exact:
+            return [exact]
+        pool = self.small
+        if pool is None:
+            pool = [k for n in (len(value) - 1, len(value), len(value) + 1) for k in self.buckets.get((value[:1], n), [])][:100]
+        return difflib.get_close_matches(value, pool, n=1, cutoff=0.7)
 
 
 def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
@@ -454,9 +464,11 @@ def _foreign_keys(pl, path, raw, schema, present, references) -> list[Problem]:
         for record in bad.iter_rows(named=True):
             value = ", ".join(str(record[f]) for f in fields)
             if value not in hints:
-                if known is None and len(ref_fields) == 1:
-                    known = [str(v) for v in target[ref_fields[0]].unique().to_list() if v is not None]
-                close = _close_match(value, known or [])
+                if known is None:
+                    known = _Known([str(v) for v in target[ref_fields[0]].unique().to_list() if v is not None] if len(ref_fields) == 1 else [])
+                # a close-match search per distinct value, for the first 20 (a whole column of
+                # unknown codes gets the generic hint after that, not seconds of fuzzy matching)
+                close = known.close(value) if len(hints) < 20 else []
                 hint = f"did you mean {close[0]!r}?" if close else f"use a {', '.join(ref_fields)} listed in the {resource or 'same'} table"
                 if resource == "indicators":
                     hint += " (`stoke-opendata indicators` lists the ids)"

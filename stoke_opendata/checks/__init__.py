@@ -57,7 +57,8 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
     frame = checked.typed
     known = list(definitions)
     # one hash lookup per row (indicator id -> position), then each attribute is a gather from a tiny array
-    index = frame["indicator_id"].replace_strict({k: i for i, k in enumerate(known)}, default=None, return_dtype=pl.UInt32) if known else None
+    # (an Enum cast is a hash lookup per row; unknown ids become null)
+    index = frame["indicator_id"].cast(pl.Enum(known), strict=False).to_physical() if known else None
     attributes = []
     for key, dtype in (("unit", pl.String), ("minimum", pl.Float64), ("maximum", pl.Float64), ("integer", pl.Boolean), ("multiplier", pl.Float64), ("frequency", pl.String), ("comparator_area_code", pl.String)):
         name = "_comparator" if key == "comparator_area_code" else f"_{key}"

@@ -31,11 +31,11 @@ class Outliers(Check):
         )
         if mine.height == 0:
             return []
-        keys = ["indicator_id", "area_code"]
-        mine = mine.with_columns(pl.struct(keys).hash(SEED).alias("_k"))
+        key = pl.col("indicator_id").hash(SEED) * 1_000_003 + pl.col("area_code").hash(SEED + 1)  # wrapping u64
+        mine = mine.with_columns(key.alias("_k"))
         series = mine.select("_k", "value")
         if ctx.history is not None and ctx.history.height:
-            history = ctx.history.select(pl.struct(keys).hash(SEED).alias("_k"), pl.col("value").cast(pl.Float64)).drop_nulls()
+            history = ctx.history.select(key.alias("_k"), pl.col("value").cast(pl.Float64)).drop_nulls()
             series = pl.concat([series, history], how="vertical")
         # one pass of sums per series (hashed key); each value is compared with the mean and spread of the
         # *other* values of its series (leave-one-out), so an outlier cannot mask itself
