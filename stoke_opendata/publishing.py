@@ -19,6 +19,7 @@ import hashlib
 import json
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
@@ -519,6 +520,7 @@ class Publisher:
         self._org_ids: dict[str, str] = {}
         self._groups_ready: set[str] = set()
         self._token_checked = False
+        self.run_id = uuid.uuid4().hex[:16]  # marks the files this run wrote (publish_run on the resource)
         self._started = time.perf_counter()
         self._calls0 = client.calls
         self._bytes0 = client.bytes_uploaded
@@ -626,13 +628,20 @@ class Publisher:
                 outcome.conflicts += 1
                 self.log(f"{dataset.name}: another publisher changed it meanwhile; planning again")
                 dataset = plan_dataset(dataset.package, self.show(dataset.name), prune=self.prune)
-                if dataset.action != "unchanged" and not dataset.needs_revise:
-                    # the other publisher uploaded the same files and is loading the DataStore: let it finish
+                if dataset.action != "unchanged" and not dataset.needs_revise and not self._wrote_last(dataset):
+                    # another publisher uploaded the same files and is loading the DataStore: let it finish
                     dataset = self._await_datastore(dataset)
                 if dataset.action == "unchanged":
                     return dataset
         raise PortalError(f"{dataset.name}: the dataset kept changing on the portal while publishing "
                           f"({MAX_ATTEMPTS} attempts); run publish again")
+
+    def _wrote_last(self, dataset: DatasetPlan) -> bool:
+        """True when the files still waiting for their DataStore copy were written by this run (its own
+        revise landed although the answer was lost), so there is nobody else to wait for."""
+        runs = {r.get("id"): r.get("publish_run") for r in (dataset.remote or {}).get("resources") or []}
+        waiting = [rp for rp in dataset.resources if rp.datastore]
+        return bool(waiting) and all(runs.get(rp.remote_id) == self.run_id for rp in waiting)
 
     def _await_datastore(self, dataset: DatasetPlan) -> DatasetPlan:
         """Poll (bounded) until a racing publisher's DataStore loads are recorded; returns the last plan."""
@@ -675,9 +684,10 @@ class Publisher:
             if rp.action == "create":
                 files[f"update__resources__{remaining + len(new)}__upload"] = (
                     Path(local.path).name, local.file, local.mediatype)
-                new.append({**resource_fields(local), "url": "", "url_type": "upload"})
+                new.append({**resource_fields(local), "url": "", "url_type": "upload", "publish_run": self.run_id})
             elif rp.action == "update" and (rp.upload or rp.metadata):
-                fields[f"update__resources__{rp.remote_id}"] = {**resource_fields(local), "url_type": "upload"}
+                fields[f"update__resources__{rp.remote_id}"] = {**resource_fields(local), "url_type": "upload",
+                                                                 "publish_run": self.run_id}
                 if rp.upload:
                     files[f"update__resources__{rp.remote_id}__upload"] = (
                         Path(local.path).name, local.file, local.mediatype)
