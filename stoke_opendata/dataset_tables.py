@@ -49,28 +49,21 @@ class SourceDataset:
 
 def bundled_dataset_names() -> list[str]:
     """Names of the bundled datasets (folders of datasets/ with a datapackage.json), sorted."""
-    try:
-        from stoke_opendata import datasets as shared
-    except ImportError:
-        shared = None
-    if shared is not None and hasattr(shared, "list_datasets"):
-        return sorted(shared.list_datasets())
-    root = paths.datasets_dir()
-    return sorted(p.parent.name for p in root.glob("*/datapackage.json"))
+    from stoke_opendata.datasets import list_datasets
+
+    return list_datasets()
 
 
 def dataset_dir(name: str) -> Path:
     """The folder of a bundled dataset, or of a dataset given by its folder or datapackage.json path."""
+    from stoke_opendata.datasets import dataset_dir as bundled_dir
+
     candidate = Path(name)
     if candidate.name == "datapackage.json" and candidate.is_file():
         return candidate.parent.resolve()
     if (candidate / "datapackage.json").is_file() and ("/" in name or candidate.is_absolute()):
         return candidate.resolve()
-    folder = paths.datasets_dir() / name
-    if not (folder / "datapackage.json").is_file():
-        known = ", ".join(bundled_dataset_names()) or "none"
-        raise UsageError(f"no bundled dataset {name!r} (bundled: {known})")
-    return folder.resolve()
+    return bundled_dir(name).resolve()
 
 
 def _load_json(path: Path) -> dict:

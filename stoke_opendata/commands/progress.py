@@ -1,4 +1,4 @@
-"""`stoke-opendata progress [DATASET...] [--format text|json]`: where each target stands.
+"""`stoke-opendata progress [DATASET...] [--format text|json]`: where each target stands, per dataset.
 
 A thin shell: reads the datasets (stoke_opendata.dataset_tables), computes the progress table
 (stoke_opendata.progress, the straight-line method) and prints it.
@@ -58,7 +58,7 @@ def render_text(rows) -> str:
 @click.command("progress")
 @click.argument("datasets", metavar="[DATASET]...", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: an aligned table; json: the rows of the published progress table.")
+              help="text: an aligned table per dataset; json: the rows of the published progress tables.")
 def command(datasets, fmt):
     """Print progress towards every target: baseline, latest value, target, change so far, change
     still needed, status and the latest gap to the comparator.
@@ -70,15 +70,23 @@ def command(datasets, fmt):
       off track       worse than that
       no new data     nothing observed after the baseline period
       not assessable  no data, no computable target level, or no known direction
-    "Better" respects the indicator's higher_is_better. DATASET names bundled datasets (default: all).
+    "Better" respects the indicator's higher_is_better.
+
+    Each DATASET (default: every bundled dataset with targets) is assessed on its own observations,
+    exactly as its published package is: figures from different documents and data releases are
+    never mixed into one series.
     """
-    from stoke_opendata.dataset_tables import read_progress_inputs
+    from stoke_opendata.dataset_tables import bundled_dataset_names, read_dataset, read_progress_inputs
     from stoke_opendata.progress import progress_table
 
-    targets, observations, catalogue = read_progress_inputs(list(datasets))
-    rows = progress_table(targets, observations, catalogue)
+    names = list(datasets) or [n for n in bundled_dataset_names() if "targets" in read_dataset(n).tables]
+    results = []
+    for name in names:
+        targets, observations, catalogue = read_progress_inputs([name])
+        results.append((name, progress_table(targets, observations, catalogue)))
     if fmt == "json":
-        click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        rows = [{"dataset": name, **r.as_dict()} for name, table in results for r in table]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(rows))
+        click.echo("\n\n".join(f"{name}\n{render_text(table)}" for name, table in results))
     return 0
