@@ -61,7 +61,7 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
         changes.append(Change(1, "", "", "", f"kept {extra_width} unnamed extra column(s) as {', '.join(labels[width:])}: some rows have cells beyond the header"))
         width = len(labels)
     positions = {label: column_name(i) for i, label in reversed(list(enumerate(labels)))}
-    frame = table.frame.select(ROW, *[column_name(i) for i in range(width)])
+    frame = table.frame.select(ROW, *[pl.col(column_name(i)).fill_null("") for i in range(width)])
 
     blank = frame.select(pl.all_horizontal([pl.col(column_name(i)).str.strip_chars() == "" for i in range(width)])).to_series()
     for row in frame.filter(blank)[ROW].to_list():

@@ -32,7 +32,7 @@ EXCEL_EXTENSIONS = {".xlsx", ".xlsm"}
 
 @dataclass
 class Table:
-    """One table, all cells as text. Frame columns are positions "0".."n" (labels may be blank or repeated);
+    """One table, all cells as text (a blank cell is null). Frame columns are positions "0".."n" (labels may be blank or repeated);
     `field_counts[i]` is how many cells record i really had, so extra and missing cells can be told apart."""
 
     info: FileInfo
@@ -231,18 +231,12 @@ def _transcode(path: Path, encoding: str, shown: str) -> bytes:
 
 def _polars_read(pl, source, delimiter: str, eol: str, width: int):
     """The records (header included) as text, padded to width+PAD columns, and the physical lines."""
-    common = dict(
-        has_header=False,
-        separator=delimiter,
-        eol_char=eol,
-        truncate_ragged_lines=True,
-        empty_string_is_null=False,
-        raise_if_empty=True,
-    )
+    common = dict(has_header=False, eol_char=eol, truncate_ragged_lines=True, raise_if_empty=True)
     schema = {column_name(i): pl.String for i in range(width + PAD)}
-    frame = pl.read_csv(source, quote_char='"', schema=schema, missing_columns="insert", **common)
-    common["separator"] = "\x1f"
-    lines = pl.read_csv(source, quote_char=None, schema={"line": pl.String}, missing_columns="insert", **common)
+    # blank cells are null (so no copy is needed to mark them missing); missing cells are told apart by
+    # the field counts taken from the physical lines
+    frame = pl.read_csv(source, separator=delimiter, quote_char='"', schema=schema, missing_columns="insert", **common)
+    lines = pl.read_csv(source, separator="\x1f", quote_char=None, schema={"line": pl.String}, missing_columns="insert", empty_string_is_null=False, **common)
     return frame, lines
 
 
@@ -255,7 +249,7 @@ def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: st
     if lines.height - 1 == n_records:
         text = lines["line"].slice(1)
         cells = [c for c in data.columns if c != ROW]
-        cell_bytes = data.select(pl.sum_horizontal([pl.col(c).str.len_bytes() for c in cells])).to_series()
+        cell_bytes = data.select(pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0) for c in cells])).to_series()
         odd = (text.str.len_bytes() != cell_bytes + (width - 1)).fill_null(True)
         quoted = text.str.contains('"', literal=True)
         if quoted.any():
@@ -375,7 +369,7 @@ def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str]
             last -= 1
         counts.append(max(last, width))  # a spreadsheet has every cell: only extra cells can happen
         values = (values + [""] * (width + PAD))[: width + PAD]
-        padded.append(values)
+        padded.append([v if v != "" else None for v in values])  # blank is null, as in the CSV reader
     columns = {column_name(i): [r[i] for r in padded] for i in range(width + PAD)}
     frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
     frame = frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW))

@@ -223,8 +223,8 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     frame = frame.with_columns(counts.alias("__count__"))
     # a blank row has a blank first cell: test that cheaply, then the candidates fully
     cells = [c for c in frame.columns if c not in (ROW, "__count__")]
-    candidates = frame.filter(pl.col(cells[0]) == "")
-    blank_rows = candidates.filter(pl.all_horizontal([pl.col(c) == "" for c in cells]))[ROW]
+    candidates = frame.filter(pl.col(cells[0]).is_null())
+    blank_rows = candidates.filter(pl.all_horizontal([pl.col(c).is_null() for c in cells]))[ROW]
     frame = frame.with_columns((pl.col(ROW).is_in(blank_rows.implode()) if blank_rows.len() else pl.lit(False)).alias("__blank__"))
     structural = frame.filter(pl.col("__blank__") | (pl.col("__count__") != width)).select(
         ROW, "__blank__", "__count__", column_name(width) if column_name(width) in frame.columns else pl.lit(None).alias(column_name(width))
@@ -261,10 +261,13 @@ def check_structure(table: Table, schema: dict, references: References | None = 
 
     # cells: missing values -> null, then cast ------------------------------------------------------
     raw_exprs = []
+    other_missing = [v for v in missing_values if v != ""]  # blank cells are null already
     for name in names:
         if name in position_of:
             col = pl.col(column_name(position_of[name]))
-            raw_exprs.append(pl.when(col.is_in(missing_values)).then(None).otherwise(col).alias(name))
+            if other_missing:
+                col = pl.when(col.is_in(other_missing)).then(None).otherwise(col)
+            raw_exprs.append(col.alias(name))
         else:
             raw_exprs.append(pl.lit(None, dtype=pl.String).alias(name))
     raw = frame.select(pl.col(ROW), *raw_exprs)
@@ -405,6 +408,8 @@ def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
     hashed = pl.lit(0, dtype=pl.UInt64)
     for i, k in enumerate(key):
         hashed = hashed * 1_000_003 + pl.col(k).hash(i + 1)  # wrapping arithmetic: a cheap combined hash
+    if raw.select(hashed.n_unique()).item() == raw.height:
+        return []  # every key distinct (the usual case): counting distinct hashes is cheaper than marking duplicates
     candidates = raw.filter(complete & hashed.is_duplicated()).select(ROW, *key)
     dups = candidates.filter(pl.struct(key).is_duplicated())
     if dups.height == 0:

@@ -65,7 +65,10 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
         if index is None:
             attributes.append(pl.lit(None, dtype=dtype).alias(name))
         else:
-            values = pl.Series(name, [definitions[k][key] for k in known], dtype=dtype)
+            raw_values = [definitions[k][key] for k in known]
+            if dtype == pl.String:  # an Enum: gathering small integers, not copying a million strings
+                dtype = pl.Enum(sorted({v for v in raw_values if v is not None}))
+            values = pl.Series(name, raw_values, dtype=dtype)
             attributes.append(values.gather(index).alias(name))
     value_blank = checked.raw["value"].is_null() if "value" in checked.raw.columns else pl.Series([True] * frame.height)
     frame = frame.with_columns(*attributes, value_blank.alias("_value_blank"))

@@ -26,13 +26,12 @@ class Outliers(Check):
     def run(self, ctx):
         import polars as pl
 
-        mine = ctx.frame.select(ROW, "indicator_id", "area_code", "value").filter(
-            pl.col("value").is_not_null() & pl.col("value").is_finite() & pl.col("indicator_id").is_not_null() & pl.col("area_code").is_not_null()
-        )
+        key = pl.col("indicator_id").hash(SEED) * 1_000_003 + pl.col("area_code").hash(SEED + 1)  # wrapping u64
+        usable = pl.col("value").is_finite() & pl.col("indicator_id").is_not_null() & pl.col("area_code").is_not_null()
+        # only the row number, a hashed series key and the value: no copy of the text columns
+        mine = ctx.frame.select(ROW, key.alias("_k"), "value", usable.fill_null(False).alias("_ok")).filter(pl.col("_ok"))
         if mine.height == 0:
             return []
-        key = pl.col("indicator_id").hash(SEED) * 1_000_003 + pl.col("area_code").hash(SEED + 1)  # wrapping u64
-        mine = mine.with_columns(key.alias("_k"))
         series = mine.select("_k", "value")
         if ctx.history is not None and ctx.history.height:
             history = ctx.history.select(key.alias("_k"), pl.col("value").cast(pl.Float64)).drop_nulls()
@@ -54,6 +53,9 @@ class Outliers(Check):
             .filter((pl.col("value") - pl.col("_median")).abs() > THRESHOLD * pl.col("_scale"))
             .sort(ROW)
         )
+        if flagged.height:
+            names = ctx.frame.join(flagged.select(ROW), on=ROW, how="semi").select(ROW, "indicator_id", "area_code")
+            flagged = flagged.join(names, on=ROW, how="left")
         raw = dict(ctx.raw.join(flagged.select(ROW), on=ROW, how="semi").select(ROW, "value").iter_rows())
         problems = []
         for record in flagged.iter_rows(named=True):
