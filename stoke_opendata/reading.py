@@ -393,13 +393,45 @@ def _sheet_rows(ws) -> list[list[str]]:
 # ---------------------------------------------------------------------------------------------- dispatch
 
 
+def _check_limits(path: Path) -> None:
+    """safety.check_table_file's limits, with the line-length pass done a chunk at a time in C (bytes.find)
+    rather than a line at a time in Python: 0.8 s -> ~0.05 s on a million lines. Only when a line is too
+    long does safety's own pass run, to raise its exact error (with the line number)."""
+    from stoke_opendata import safety
+
+    limits = safety.Limits.from_env()
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt", ""):
+        safety.check_table_file(path, limits)
+        return
+    safety.check_file_size(path, limits)
+    if _has_long_line(path, limits.max_line_bytes):
+        safety.check_line_lengths(path, limits)  # raises, naming the line
+
+
+def _has_long_line(path: Path, limit: int) -> bool:
+    """True if a line is longer than `limit` bytes. A line that lies inside one chunk is shorter than the
+    chunk, so with chunks no larger than the limit only the runs across chunk boundaries need adding up."""
+    chunk_size = max(1, min(1 << 20, limit))
+    run = 0  # bytes since the last newline
+    with open(path, "rb") as fh:
+        while chunk := fh.read(chunk_size):
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+                if run > limit:
+                    return True
+                continue
+            if run + first > limit:
+                return True
+            run = len(chunk) - chunk.rfind(b"\n") - 1
+    return run > limit
+
+
 def read_table(path: str | Path, sheet: str | None = None, schema_names: set[str] | None = None, shown: str | None = None) -> Table:
     """Read a CSV or XLSX file by its content (the extension must not lie)."""
     path = Path(path)
     if path.is_file():  # size limits first, from os.stat and a streaming pass (safety.py, docs/safety.md)
-        from stoke_opendata.safety import check_table_file
-
-        check_table_file(path)
+        _check_limits(path)
     if path.suffix.lower() in EXCEL_EXTENSIONS:
         return read_xlsx(path, sheet=sheet, schema_names=schema_names, shown=shown)
     if sheet is not None:

@@ -185,3 +185,25 @@ def test_descriptor_refuses_what_it_must_not_read(tmp_path, resource, cause):
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
     with pytest.raises(InputError, match=cause):
         read_descriptor(tmp_path / "datapackage.json")
+
+
+@pytest.mark.parametrize("limit", [5, 10, 64, 1 << 20])
+def test_long_line_detection_matches_a_line_by_line_scan(tmp_path, limit):
+    import random
+
+    from stoke_opendata.reading import _has_long_line
+
+    rng = random.Random(limit)
+    for trial in range(30):
+        lines = [b"x" * rng.choice([0, 1, limit - 1, limit, limit + 1, 3 * limit]) for _ in range(rng.randint(1, 6))]
+        data = b"\n".join(lines) + (b"\n" if trial % 2 else b"")
+        path = tmp_path / "lines.csv"
+        path.write_bytes(data)
+        assert _has_long_line(path, limit) == any(len(line) > limit for line in data.split(b"\n")), (limit, [len(x) for x in lines])
+
+
+def test_line_length_limit_error_names_the_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("STOKE_OPENDATA_MAX_LINE_BYTES", "200")
+    path = write_csv(tmp_path, GOOD[:2] + [GOOD[2][:-1] + "," + "x" * 300])
+    with pytest.raises(InputError, match="line 4 is longer than 200 bytes"):
+        read_table(path)
