@@ -179,8 +179,11 @@ def read_csv(path: str | Path, shown: str | None = None) -> Table:
     labels = [("" if v is None else v) for v in frame.row(0)[:width]]
     if labels:
         labels[0] = labels[0].lstrip("\ufeff")
-    data = frame.slice(1)
-    counts = _field_counts(pl, lines, data, width, delimiter, source, shown)
+    # one chunk per column, once: the reader returns dozens, and any later column added to a chunked frame
+    # would make polars copy the whole table again to line the chunks up
+    data = frame.slice(1).rechunk()
+    del frame
+    counts = _field_counts(pl, lines, data, width, delimiter, source, shown, eol)
     data = data.with_columns(pl.int_range(2, data.height + 2, dtype=pl.Int64).alias(ROW))
     if guessed:
         problems.append(
@@ -230,35 +233,80 @@ def _transcode(path: Path, encoding: str, shown: str) -> bytes:
 
 
 def _polars_read(pl, source, delimiter: str, eol: str, width: int):
-    """The records (header included) as text, padded to width+PAD columns, and the physical lines."""
+    """The records (header included) as text, padded to width+PAD columns, and per physical line its
+    length in bytes and whether it holds a quote (streamed: the lines' text is never held in memory)."""
     common = dict(has_header=False, eol_char=eol, truncate_ragged_lines=True, raise_if_empty=True)
     schema = {column_name(i): pl.String for i in range(width + PAD)}
     # blank cells are null (so no copy is needed to mark them missing); missing cells are told apart by
     # the field counts taken from the physical lines
     frame = pl.read_csv(source, separator=delimiter, quote_char='"', schema=schema, missing_columns="insert", **common)
-    lines = pl.read_csv(source, separator="\x1f", quote_char=None, schema={"line": pl.String}, missing_columns="insert", empty_string_is_null=False, **common)
+    lines = (
+        _scan_lines(pl, source, eol)
+        .select(pl.col("line").str.len_bytes().alias("bytes"), pl.col("line").str.contains('"', literal=True).alias("quoted"))
+        .collect(engine="streaming")
+    )
     return frame, lines
 
 
-def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: str):
+def _scan_lines(pl, source, eol: str):
+    """Each physical line as one text cell (a separator and quote that never split it)."""
+    source = io.BytesIO(source) if isinstance(source, bytes) else source
+    return pl.scan_csv(
+        source, has_header=False, separator="\x1f", quote_char=None, schema={"line": pl.String}, eol_char=eol,
+        truncate_ragged_lines=True, missing_columns="insert", empty_string_is_null=False, raise_if_empty=True,
+    )
+
+
+def _lines_at(pl, source, line_bytes, wanted, eol: str, most: int = 20_000):
+    """The text of a few physical lines, read at their byte offsets (the summed line lengths), so no
+    second pass over the whole file is needed; None when there are too many, or when the offsets do not
+    fit (mixed line endings), and the caller scans for them instead."""
+    if len(wanted) > most:
+        return None
+    with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+        start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        eol_bytes = 2 if eol == "\n" and b"\r\n" in head else 1
+        step = line_bytes.cast(pl.Int64) + eol_bytes
+        offsets = (step.cum_sum() - step + start).gather(wanted).to_list()
+        lengths = line_bytes.gather(wanted).to_list()
+        found = []
+        for offset, length in zip(offsets, lengths):
+            fh.seek(offset)
+            text = fh.read(length)
+            after = fh.read(eol_bytes)
+            if len(text) != length or (after and after not in (b"\n", b"\r\n", b"\r")) or b"\n" in text:
+                return None
+            found.append(text.decode("utf-8", errors="replace"))
+    return pl.Series("line", found, dtype=pl.String)
+
+
+def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: str, eol: str = "\n"):
     """Cells per data record, vectorised. A record with exactly `width` unquoted cells has a line exactly
     as long as its cells plus width-1 delimiters (string lengths are free in Arrow); only the other lines
-    (ragged, quoted, blank) have their delimiters counted. If a quoted cell spans lines, the lines do not
-    match the records and the exact count comes from the csv module instead."""
+    (ragged, quoted, blank) are read again and have their delimiters counted. If a quoted cell spans
+    lines, the lines do not match the records and the exact count comes from the csv module instead."""
     n_records = data.height
     if lines.height - 1 == n_records:
-        text = lines["line"].slice(1)
         cells = [c for c in data.columns if c != ROW]
         cell_bytes = data.select(pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0) for c in cells])).to_series()
-        odd = (text.str.len_bytes() != cell_bytes + (width - 1)).fill_null(True)
-        quoted = text.str.contains('"', literal=True)
-        if quoted.any():
+        line_bytes, quoted = lines["bytes"].slice(1), lines["quoted"].slice(1)
+        odd = (line_bytes != cell_bytes + (width - 1)).fill_null(True)
+        any_quoted = quoted.any()
+        if any_quoted:
             odd = odd | quoted
         counts = pl.repeat(width, n_records, dtype=pl.Int32, eager=True).rename("field_count")
         if odd.any():
             where = odd.arg_true()
-            subset = text.gather(where)
-            if quoted.any():
+            subset = _lines_at(pl, source, lines["bytes"], where + 1, eol)
+            if subset is None:  # many odd lines, or offsets that do not add up: scan for them instead
+                subset = (
+                    _scan_lines(pl, source, eol)
+                    .with_row_index("i")
+                    .filter(pl.col("i").is_in((where + 1).implode()))
+                    .collect(engine="streaming")["line"]
+                )
+            if any_quoted:
                 subset = subset.str.replace_all(r'"[^"]*"', "")  # delimiters inside quotes do not separate cells
             exact = subset.str.count_matches(delimiter, literal=True).cast(pl.Int32) + 1
             counts = counts.scatter(where, exact)

@@ -35,7 +35,7 @@ class Checked:
     present: set[str]
     schema: dict
     problems: list[Problem] = field(default_factory=list)
-    short_rows: set[int] = field(default_factory=set)  # rows with missing cells (reported once, as missing-cell)
+    short_rows: set[int] = field(default_factory=set)  # rows with missing cells or blank (reported once, structurally)
 
 
 # ---------------------------------------------------------------------------------------------- hints
@@ -218,19 +218,29 @@ def check_structure(table: Table, schema: dict, references: References | None = 
             )
 
     # rows: blank, extra and missing cells ----------------------------------------------------------
-    data_cols = [column_name(i) for i in range(width)]
+    # (nothing is added to or filtered from the big frame: that would copy every column; blank rows stay,
+    # all null, and are skipped by the checks below)
     counts = table.field_counts
-    frame = frame.with_columns(counts.alias("__count__"))
-    # a blank row has a blank first cell: test that cheaply, then the candidates fully
-    cells = [c for c in frame.columns if c not in (ROW, "__count__")]
-    candidates = frame.filter(pl.col(cells[0]).is_null())
-    blank_rows = candidates.filter(pl.all_horizontal([pl.col(c).is_null() for c in cells]))[ROW]
-    frame = frame.with_columns((pl.col(ROW).is_in(blank_rows.implode()) if blank_rows.len() else pl.lit(False)).alias("__blank__"))
-    structural = frame.filter(pl.col("__blank__") | (pl.col("__count__") != width)).select(
-        ROW, "__blank__", "__count__", column_name(width) if column_name(width) in frame.columns else pl.lit(None).alias(column_name(width))
+    cells = [c for c in frame.columns if c != ROW]
+    first_blank = frame[cells[0]].is_null()
+    if first_blank.any():
+        candidates = frame.filter(first_blank)
+        blank_rows = candidates.filter(pl.all_horizontal([pl.col(c).is_null() for c in cells]))[ROW]
+    else:
+        blank_rows = pl.Series(ROW, [], dtype=pl.Int64)
+    blank = frame[ROW].is_in(blank_rows.implode()) if blank_rows.len() else pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    odd = blank | (counts != width)
+    extra_col = column_name(width)
+    structural = pl.DataFrame(
+        {
+            ROW: frame[ROW].filter(odd),
+            "__blank__": blank.filter(odd),
+            "__count__": counts.filter(odd),
+            extra_col: frame[extra_col].filter(odd) if extra_col in frame.columns else pl.Series([None] * int(odd.sum()), dtype=pl.String),
+        }
     )
-    for row, blank, count, extra in structural.iter_rows():
-        if blank:
+    for row, is_blank, count, extra in structural.iter_rows():
+        if is_blank:
             problems.append(Problem(path, "blank-row", f"row {row} is completely blank", "delete the empty row", row=row))
         elif count > width:
             problems.append(
@@ -256,8 +266,6 @@ def check_structure(table: Table, schema: dict, references: References | None = 
                     column=first_missing,
                 )
             )
-    if structural["__blank__"].any():
-        frame = frame.filter(~pl.col("__blank__"))
 
     # cells: missing values -> null, then cast ------------------------------------------------------
     raw_exprs = []
@@ -274,17 +282,18 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     typed = raw.select(pl.col(ROW), *[_cast(pl, name, specs[name]).alias(name) for name in names])
 
     present = set(position_of)
-    # a cell beyond the end of a short row is reported once, as missing-cell, not again as a blank required cell
-    short = frame["__count__"] < width
-    cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, frame["__count__"] if short.any() else None)
+    # a cell beyond the end of a short row is reported once, as missing-cell, and a blank row once, as
+    # blank-row: neither again as blank required cells
+    skip = (counts < width) | blank
+    cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, counts if skip.any() else None, blank)
     problems.extend(cell_problems)
     problems.extend(_primary_key(pl, path, raw, typed, schema, present))
     problems.extend(_foreign_keys(pl, path, raw, schema, present, references))
-    short_rows = {p.row for p in problems if p.code == "missing-cell"}
+    short_rows = {p.row for p in problems if p.code in ("missing-cell", "blank-row")}
     return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems, short_rows=short_rows)
 
 
-def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=None) -> list[Problem]:
+def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=None, blank=None) -> list[Problem]:
     """type-error, constraint-error (required, pattern, enum, minimum, maximum, lengths) and unique-error."""
     exprs = {}
     meta = {}
@@ -302,7 +311,7 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=
         if constraints.get("required"):
             expr = raw_col.is_null()
             if counts is not None:
-                expr = expr & (pl.lit(counts) > position_of[name])
+                expr = expr & (pl.lit(counts) > position_of[name]) & ~pl.lit(blank)
             exprs[f"{name}|constraint-error|required"] = expr
         if "pattern" in constraints:
             pattern = constraints["pattern"]
