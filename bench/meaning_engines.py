@@ -53,7 +53,7 @@ def main() -> int:
     if not path.exists():
         print(f"run bench/validate_bench.py --rows {args.rows} first (needs {path})")
         return 2
-    out = subprocess.run([sys.executable, "-c", SCRIPT, str(path), str(work / "catalogue")], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(path), str(work / f"catalogue_{args.rows}")], capture_output=True, text=True, cwd=ROOT)
     if out.returncode:
         print(out.stderr)
         return 1

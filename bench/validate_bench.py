@@ -236,13 +236,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-frictionless", action="store_true", help="only ours and polars (frictionless takes ~1 min per file)")
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
-    clean, dirty, catalogue = WORK / f"obs_{args.rows}.csv", WORK / f"obs_{args.rows}_errors.csv", WORK / "catalogue"
+    clean, dirty, catalogue = WORK / f"obs_{args.rows}.csv", WORK / f"obs_{args.rows}_errors.csv", WORK / f"catalogue_{args.rows}"
     schema = ROOT / "schemas" / "observations.schema.json"
     t0 = time.perf_counter()
-    injected = generate(args.rows, clean, dirty, catalogue)
+    manifest = WORK / f"injected_{args.rows}.json"
+    if args.generate_only:
+        manifest.write_text(json.dumps(generate(args.rows, clean, dirty, catalogue)))
+        return 0
+    # generated in a child process: a forked child's peak RSS counts the parent's pages, so the parent
+    # must stay small for the peak memory figures of the tools to be their own
+    subprocess.run([PYTHON, __file__, "--generate-only", "--rows", str(args.rows)], check=True)
+    injected = json.loads(manifest.read_text())
     print(f"generated {args.rows:,} rows (+ errors copy: {sum(map(len, injected.values())):,} injected rows) in {time.perf_counter() - t0:.1f}s")
+    print(f"(this script's own peak RSS: {__import__('resource').getrusage(__import__('resource').RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
     # frictionless resolves the foreign keys against the package; with a bare schema it cannot: drop them for it
     fl_schema = WORK / "observations.nofk.schema.json"
     data = json.loads(schema.read_text())
