@@ -163,3 +163,13 @@ def test_bundled_datasets_validate():
     report = validate_paths(descriptors)
     assert report.files
     assert all(p.severity == "warning" for p in report.problems) or not report.valid  # runs end to end, no exception
+
+
+def test_every_code_is_documented():
+    from stoke_opendata.paths import home
+
+    docs = (home() / "docs" / "validation.md").read_text()
+    safety = home() / "docs" / "safety.md"
+    docs += safety.read_text() if safety.exists() else ""
+    missing = [code for code in CODES if f"`{code}`" not in docs]
+    assert not missing, f"codes without documentation: {missing}"

@@ -16,6 +16,7 @@ from stoke_opendata.checks import bounds, gaps, intervals, outliers, periods, ra
 from stoke_opendata.checks import disclosure_risk, formula_injection  # noqa: E402,F401  (safety: docs/safety.md)
 
 OBSERVATION_FIELDS = {"indicator_id", "value"}
+FREE_TEXT = {"area_name", "source", "notes"}  # not needed by any meaning check (ctx.raw still has them)
 
 
 def definition_of(indicator) -> dict:
@@ -71,7 +72,10 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
             values = pl.Series(name, raw_values, dtype=dtype)
             attributes.append(values.gather(index).alias(name))
     value_blank = checked.raw["value"].is_null() if "value" in checked.raw.columns else pl.Series([True] * frame.height)
-    frame = frame.with_columns(*attributes, value_blank.alias("_value_blank"))
+    # the checks' table: the typed columns (free text such as notes left out) and the definitions, lined up
+    # in one chunk once (adding columns to the reader's many-chunked frame would copy it all)
+    wanted = [c for c in frame.columns if c not in FREE_TEXT]
+    frame = frame.select(wanted).rechunk().with_columns(*attributes, value_blank.alias("_value_blank"))
     reported = {(p.row, p.column) for p in checked.problems if p.severity == "error" and p.row is not None}
     return Context(
         path=checked.path,
