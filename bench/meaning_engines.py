@@ -29,6 +29,8 @@ from stoke_opendata.validation import _Catalogue
 cat = _Catalogue(sys.argv[2])
 checked = check_structure(read_csv(sys.argv[1]), json.loads(schema_path("observations").read_text()), cat.reference)
 ctx = checks.build_context(checked, cat.definitions(), None)
+# compare the rules themselves: without the direct run's "not twice for one cell" filter, which pandera lacks
+ctx.reported, ctx.short_rows = set(), set()
 row_checks = [c for c in REGISTRY if isinstance(c, RowCheck) and type(c).__module__.split(".")[-1] in ("bounds", "intervals", "rates", "periods", "values")]
 t1 = time.perf_counter()
 direct = {}

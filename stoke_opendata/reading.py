@@ -502,8 +502,8 @@ class ResourceSpec:
 
 
 def is_descriptor(path: str | Path) -> bool:
-    path = Path(path)
-    return path.suffix.lower() in (".json", ".yaml", ".yml") and path.name.lower().startswith(("datapackage", "package"))
+    """A .json/.yaml file is taken as a data package descriptor (read_descriptor says so if it is not one)."""
+    return Path(path).suffix.lower() in (".json", ".yaml", ".yml")
 
 
 def read_descriptor(path: str | Path) -> list[ResourceSpec]:
