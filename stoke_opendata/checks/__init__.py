@@ -7,7 +7,7 @@ below; its codes appear in problems.CODES, the report and the docs table automat
 
 from __future__ import annotations
 
-from stoke_opendata.checks.base import REGISTRY, Check, Context, RowCheck, Rule, register  # noqa: F401
+from stoke_opendata.checks.base import REGISTRY, Check, Context, RowCheck, Rule, register, run_row_checks  # noqa: F401
 from stoke_opendata.problems import Problem
 from stoke_opendata.vocabulary import RATE_MULTIPLIERS, UNITS
 
@@ -91,9 +91,10 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
 
 def run_checks(ctx: Context, checks: list[Check] | None = None) -> list[Problem]:
     """Every registered check that applies to the table; each sees every row (no stop at the first)."""
-    problems: list[Problem] = []
-    for check in checks if checks is not None else REGISTRY:
-        if check.applies(ctx):
+    chosen = [c for c in (checks if checks is not None else REGISTRY) if c.applies(ctx)]
+    problems: list[Problem] = run_row_checks(ctx, [c for c in chosen if isinstance(c, RowCheck)])
+    for check in chosen:
+        if not isinstance(check, RowCheck):
             problems.extend(check.run(ctx))
     return problems
 

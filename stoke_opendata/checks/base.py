@@ -77,23 +77,16 @@ class RowCheck(Check):
         raise NotImplementedError
 
     def run(self, ctx: Context) -> list[Problem]:
+        return run_row_checks(ctx, [self])
+
+    def report(self, ctx: Context, rules: list[Rule], masks: list[str], failing, raw_text: dict) -> list[Problem]:
+        """Word the failing rows: `failing` holds the rows where any rule of any check failed, with one
+        boolean column per rule (named in `masks`); `raw_text` maps row -> the cells as written."""
         import polars as pl
 
-        rules = self.rules(ctx)
-        if not rules:
-            return []
-        wanted = {ROW, "indicator_id", "_unit", "_minimum", "_maximum", "_multiplier", "_frequency", "_integer", *self.show}
-        wanted |= {r.column for r in rules} | set(self.columns)
-        keep = [c for c in ctx.frame.columns if c in wanted]
-        masks = [r.expr.fill_null(False).alias(f"__rule{i}") for i, r in enumerate(rules)]
-        failing = ctx.frame.select(*keep, *masks).filter(pl.any_horizontal([pl.col(f"__rule{i}") for i in range(len(rules))]))
-        if failing.height == 0:
-            return []
-        raw = ctx.raw.join(failing.select(ROW), on=ROW, how="semi")
-        raw_text = {row: rec for row, rec in zip(raw[ROW].to_list(), raw.iter_rows(named=True))}
         problems = []
-        for i, rule in enumerate(rules):
-            for record in failing.filter(pl.col(f"__rule{i}")).iter_rows(named=True):
+        for rule, mask in zip(rules, masks):
+            for record in failing.filter(pl.col(mask)).iter_rows(named=True):
                 if (record[ROW], rule.column) in ctx.reported or record[ROW] in ctx.short_rows:
                     continue
                 record["__raw__"] = raw_text.get(record[ROW], {})
@@ -101,6 +94,34 @@ class RowCheck(Check):
                 value = record["__raw__"].get(rule.column)
                 problems.append(Problem(ctx.path, rule.code, message, hint, row=record[ROW], column=rule.column, value=value))
         return problems
+
+
+def run_row_checks(ctx: Context, row_checks: list[RowCheck]) -> list[Problem]:
+    """Every rule of every row check in one polars pass (the expressions run in parallel, and a clean
+    table costs one select); only the rows where something failed are then worded, check by check."""
+    import polars as pl
+
+    plans, exprs = [], []
+    for check in row_checks:
+        rules = check.rules(ctx)
+        names = []
+        for rule in rules:
+            names.append(f"__rule{len(exprs)}")
+            exprs.append(rule.expr.fill_null(False).alias(names[-1]))
+        plans.append((check, rules, names))
+    if not exprs:
+        return []
+    masks = ctx.frame.select(*exprs)
+    hit = masks.select(pl.any_horizontal(pl.all())).to_series()
+    if not hit.any():
+        return []
+    failing = pl.concat([ctx.frame.filter(hit), masks.filter(hit)], how="horizontal")
+    raw = ctx.raw.filter(hit)
+    raw_text = {rec[ROW]: rec for rec in raw.iter_rows(named=True)}
+    problems: list[Problem] = []
+    for check, rules, names in plans:
+        problems.extend(check.report(ctx, rules, names, failing, raw_text))
+    return problems
 
 
 def fmt(value) -> str:
