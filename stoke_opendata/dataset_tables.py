@@ -9,11 +9,11 @@ lost between the source and the package.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stoke_opendata import paths
+from stoke_opendata.datasets import read_json_object
 from stoke_opendata.errors import InputError, UsageError
 
 TABLE_NAMES = ("observations", "targets", "indicators", "areas")
@@ -66,20 +66,6 @@ def dataset_dir(name: str) -> Path:
     return bundled_dir(name).resolve()
 
 
-def _load_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", where=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read ({exc})", where=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg})", where=f"{path}: line {exc.lineno}") from None
-    if not isinstance(data, dict):
-        raise InputError("must hold a JSON object", where=str(path))
-    return data
-
-
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a UTF-8 CSV (a byte-order mark is tolerated)."""
     try:
@@ -97,7 +83,7 @@ def read_dataset(name: str) -> SourceDataset:
     """Read a dataset's descriptor and the CSV tables it names, resolving paths against its folder."""
     directory = dataset_dir(name)
     descriptor_path = directory / "datapackage.json"
-    descriptor = _load_json(descriptor_path)
+    descriptor = read_json_object(descriptor_path)
     resources = descriptor.get("resources")
     if not isinstance(resources, list):
         raise InputError("has no resources list", where=str(descriptor_path))
@@ -111,9 +97,9 @@ def read_dataset(name: str) -> SourceDataset:
             raise InputError("path must be one relative file path", where=where)
         schema = resource.get("schema")
         if isinstance(schema, str):
-            schema = _load_json((directory / schema).resolve())
+            schema = read_json_object((directory / schema).resolve())
         elif schema is None:
-            schema = _load_json(paths.schema_path(resource["name"]))
+            schema = read_json_object(paths.schema_path(resource["name"]))
         if not isinstance(schema, dict):
             raise InputError("schema must be a path or an object", where=where)
         path = (directory / rel).resolve()

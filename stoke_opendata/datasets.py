@@ -35,9 +35,15 @@ def dataset_dir(name: str) -> Path:
 
 def load_descriptor(name: str) -> dict:
     """The datapackage.json of the bundled dataset `name`, as a dict."""
-    path = dataset_dir(name) / DESCRIPTOR
+    return read_json_object(dataset_dir(name) / DESCRIPTOR)
+
+
+def read_json_object(path: Path) -> dict:
+    """A JSON file that must hold an object (a descriptor or a Table Schema), with one-line errors."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found", where=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot be read ({exc})", where=str(path)) from None
     except json.JSONDecodeError as exc:
