@@ -170,7 +170,7 @@ def read_csv(path: str | Path, shown: str | None = None) -> Table:
             source = _transcode(path, encoding, shown)
             frame, lines = _polars_read(pl, source, delimiter, eol, width)
         else:
-            raise InputError(f"the file could not be read as CSV ({' '.join(str(exc).split())[:200]})", where=shown) from None
+            raise InputError(_unparsable(source, str(exc)), where=shown) from None
     except pl.exceptions.NoDataError:
         raise InputError("the file has no content; export the table again", where=shown) from None
 
@@ -209,6 +209,22 @@ def read_csv(path: str | Path, shown: str | None = None) -> Table:
     return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems)
 
 
+def _unparsable(source, detail: str) -> str:
+    """Why polars could not parse the file, in a steward's words where we can tell: usually a quote that is
+    opened and never closed (every line after it would be one cell)."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    open_line = None
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.count(b'"') % 2:
+            if open_line is None:
+                open_line = number
+            else:
+                open_line = None  # closed on a later line: a quoted cell with a line break, which is fine
+    if open_line is not None:
+        return f'a quote (") opened on line {open_line} is never closed; remove it, or close it after the cell\'s text'
+    return f"the file could not be read as CSV ({' '.join(detail.split())[:200]})"
+
+
 def _read_head(path: Path, shown: str) -> bytes:
     try:
         if path.is_dir():
@@ -239,7 +255,7 @@ def _polars_read(pl, source, delimiter: str, eol: str, width: int):
     schema = {column_name(i): pl.String for i in range(width + PAD)}
     # blank cells are null (so no copy is needed to mark them missing); missing cells are told apart by
     # the field counts taken from the physical lines
-    frame = pl.read_csv(source, separator=delimiter, quote_char='"', schema=schema, missing_columns="insert", **common)
+    frame = pl.read_csv(source, separator=delimiter, quote_char='"', schema=schema, missing_columns="insert", extra_columns="ignore", **common)
     lines = (
         _scan_lines(pl, source, eol)
         .select(pl.col("line").str.len_bytes().alias("bytes"), pl.col("line").str.contains('"', literal=True).alias("quoted"))
@@ -253,7 +269,7 @@ def _scan_lines(pl, source, eol: str):
     source = io.BytesIO(source) if isinstance(source, bytes) else source
     return pl.scan_csv(
         source, has_header=False, separator="\x1f", quote_char=None, schema={"line": pl.String}, eol_char=eol,
-        truncate_ragged_lines=True, missing_columns="insert", empty_string_is_null=False, raise_if_empty=True,
+        truncate_ragged_lines=True, missing_columns="insert", extra_columns="ignore", empty_string_is_null=False, raise_if_empty=True,
     )
 
 
@@ -312,11 +328,14 @@ def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: st
             counts = counts.scatter(where, exact)
         return counts
     if isinstance(source, bytes):
-        handle = io.StringIO(source.decode("utf-8"))
+        handle = io.StringIO(source.decode("utf-8", errors="replace"), newline="")
     else:
         handle = open(source, newline="", encoding="utf-8-sig", errors="replace")
     with handle:
-        counts = [len(rec) for rec in csv.reader(handle, delimiter=delimiter)]
+        try:
+            counts = [len(rec) for rec in csv.reader(handle, delimiter=delimiter)]
+        except csv.Error:  # beyond repair (stray carriage returns inside cells): no cell counts to give
+            counts = [width] * (n_records + 1)
     counts = counts[1 : n_records + 1]
     counts += [0] * (n_records - len(counts))
     return pl.Series("field_count", counts, dtype=pl.Int32)

@@ -108,6 +108,9 @@ def build_cases() -> None:
     case("outlier_slipped_decimal.csv", csv_text(series), 0, ["outlier"])
     case("gap_disagrees.csv", csv_text(GOOD + ["healthy-life-expectancy-male,E92000001,England,2018-20,63.1,,,,,final,OHID,", "healthy-life-expectancy-male-gap,E06000021,Stoke-on-Trent,2018-20,9.9,,,,,final,OHID,"]), 0, ["gap-inconsistent"])
     case("many_problems.csv", csv_text([GOOD[0].replace("68.1", "68.1 %").replace("final", "Final"), ",,,,,,,,,,,", GOOD[1].replace("E92000001", "E9200001"), GOOD[3].replace("1045", "1045.5"), "weekly-pay,E06000021"]), 1, ["type-error", "constraint-error", "blank-row", "foreign-key", "not-integer", "missing-cell"])
+    # found by fuzzing: a quote that is never closed swallows the following lines; a stray carriage return
+    case("unclosed_quote.csv", csv_text(replace(1, "notes", '"never closed')), 2, [])
+    case("stray_carriage_return.csv", csv_text(replace(1, "notes", "two\rparts")), 0, [])
     # unreadable: one line, exit 2
     case("empty.csv", b"", 2, [])
     case("whitespace_only.csv", "\n\n  \n", 2, [])
