@@ -419,6 +419,10 @@ def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str]
                 if first_nonempty is None:
                     raise InputError("the workbook has no data in any sheet", where=shown)
                 chosen, rows = first_nonempty
+    except (InputError, UsageError):
+        raise
+    except Exception as exc:  # a damaged sheet inside a readable zip
+        raise InputError(f"the workbook cannot be read ({type(exc).__name__}); save it again from Excel", where=shown) from None
     finally:
         book.close()
     if not rows:
