@@ -75,7 +75,7 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
         units = ids.replace_strict(mapping, default=None, return_dtype=pl.String) if mapping else pl.lit(None, dtype=pl.String)
     markers = [m.strip().lower() for m in suppressed_markers if m.strip()]
 
-    def record(column_label: str, before: str, after, reason: str, condition=None):
+    def record(column_label: str, after, reason: str, condition=None):
         nonlocal frame
         col = positions[column_label]
         new = after if condition is None else pl.when(condition).then(after).otherwise(pl.col(col))
@@ -88,7 +88,7 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
         if label not in positions or positions[label] not in frame.columns:
             continue
         col = pl.col(positions[label])
-        record(label, "", col.str.strip_chars(), "removed spaces around the value")
+        record(label, col.str.strip_chars(), "removed spaces around the value")
     for name, spec in specs.items():
         if name not in positions:
             continue
@@ -103,13 +103,13 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
                     if old_status != "suppressed":
                         changes.append(Change(row, "status", old_status, "suppressed", f"the steward marked {name} as suppressed"))
                 frame = frame.with_columns(pl.when(is_marker).then(pl.lit("suppressed")).otherwise(pl.col(status)).alias(status))
-                record(name, "", pl.lit(""), "a suppression marker the steward named: left blank", is_marker)
+                record(name, pl.lit(""), "a suppression marker the steward named: left blank", is_marker)
             percent = col.str.contains(r"^-?\d+(\.\d+)?\s*%$")
             if units is not None:
-                record(name, "", col.str.replace(r"\s*%$", ""), "removed the % sign (the indicator is a percentage)", percent & units.is_in(PERCENT_UNITS))
+                record(name, col.str.replace(r"\s*%$", ""), "removed the % sign (the indicator is a percentage)", percent & units.is_in(PERCENT_UNITS))
             currency = col.str.contains(r"^-?£\s*[\d,]+(\.\d+)?$")
-            record(name, "", col.str.replace_all(r"[£\s]", "").str.replace_all(",", ""), "removed the £ sign and separators", currency)
-            record(name, "", col.str.replace_all(",", ""), "removed thousands separators", col.str.contains(THOUSANDS))
+            record(name, col.str.replace_all(r"[£\s]", "").str.replace_all(",", ""), "removed the £ sign and separators", currency)
+            record(name, col.str.replace_all(",", ""), "removed thousands separators", col.str.contains(THOUSANDS))
         constraints = spec.get("constraints") or {}
         if "enum" in constraints and ftype in ("string", "any"):
             options = [str(o) for o in constraints["enum"]]
@@ -118,7 +118,7 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
                 lowered.setdefault(option.lower(), []).append(option)
             mapping = {k: v[0] for k, v in lowered.items() if len(v) == 1}
             fixed = col.str.to_lowercase().replace_strict(mapping, default=None, return_dtype=pl.String)
-            record(name, "", fixed, "wrote the allowed value exactly", fixed.is_not_null() & ~col.is_in(options))
+            record(name, fixed, "wrote the allowed value exactly", fixed.is_not_null() & ~col.is_in(options))
     out = frame.select([pl.col(column_name(i)).alias(labels[i] or f"column_{i + 1}") for i in range(width)])
     return out, _merged(changes)
 

@@ -26,7 +26,6 @@ PAD = 1
 ROW = "__row__"  # spreadsheet row number of each record (header = 1)
 HEAD_BYTES = 65536
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ""}
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm"}
 
 

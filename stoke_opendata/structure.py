@@ -296,7 +296,6 @@ def check_structure(table: Table, schema: dict, references: References | None = 
 def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=None, blank=None) -> list[Problem]:
     """type-error, constraint-error (required, pattern, enum, minimum, maximum, lengths) and unique-error."""
     exprs = {}
-    meta = {}
     for name, spec in specs.items():
         if name not in present:
             continue
@@ -306,7 +305,6 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=
         if ftype not in ("string", "any") or spec.get("format") not in (None, "default"):
             if ftype in ("number", "integer", "year", "boolean", "date", "datetime", "yearmonth"):
                 exprs[f"{name}|type-error|"] = raw_col.is_not_null() & typed_col.is_null()
-                meta[f"{name}|type-error|"] = (name, "type-error", None, spec)
         ok = typed_col.is_not_null()
         if constraints.get("required"):
             expr = raw_col.is_null()

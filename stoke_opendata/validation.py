@@ -164,7 +164,6 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
 
     from stoke_opendata.checks import definition_of
     from stoke_opendata.reading import read_descriptor, read_table
-    from stoke_opendata.structure import check_structure
 
     report = Report()
     catalogue = _Catalogue(catalogue_dir)

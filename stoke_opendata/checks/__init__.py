@@ -69,8 +69,8 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
             raw_values = [definitions[k][key] for k in known]
             if dtype == pl.String:  # an Enum: gathering small integers, not copying a million strings
                 dtype = pl.Enum(sorted({v for v in raw_values if v is not None}))
-            values = pl.Series(name, raw_values, dtype=dtype)
-            attributes.append(values.gather(index).alias(name))
+            lookup = pl.Series(name, raw_values, dtype=dtype)
+            attributes.append(lookup.gather(index).alias(name))
     value_blank = checked.raw["value"].is_null() if "value" in checked.raw.columns else pl.Series([True] * frame.height)
     # the checks' table: the typed columns (free text such as notes left out) and the definitions, lined up
     # in one chunk once (adding columns to the reader's many-chunked frame would copy it all)

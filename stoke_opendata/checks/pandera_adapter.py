@@ -31,7 +31,6 @@ def to_pandera(ctx: Context, checks=None):
 def pandera_failures(ctx: Context, checks=None) -> dict[str, set[int]]:
     """Run the checks through pandera: "code:column" -> spreadsheet rows that fail."""
     import pandera.errors
-    import polars as pl
 
     schema = to_pandera(ctx, checks)
     try:
