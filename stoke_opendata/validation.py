@@ -70,9 +70,18 @@ class _Catalogue:
         return keys.drop_nulls().with_columns(pl.col(fields[0]).str.strip_chars())
 
     def definitions(self) -> dict[str, dict]:
+        """What the checks need from each indicator, read straight from indicators.csv (the full catalogue,
+        with every area as an object, is only loaded if that read fails, to give its error)."""
+        import polars as pl
+
         from stoke_opendata.checks import definition_of
 
-        return {i: definition_of(ind) for i, ind in self.get().indicators.items()}
+        base = self.catalogue_dir or project_paths.schemas_dir()
+        try:
+            rows = pl.read_csv(base / "indicators.csv", infer_schema=False).with_columns(pl.all().str.strip_chars().replace("", None)).to_dicts()
+            return {row["id"]: definition_of(row) for row in rows if row.get("id") and row.get("unit")}
+        except Exception:
+            return {i: definition_of(ind) for i, ind in self.get().indicators.items()}
 
 
 def _history(exclude: set[Path]):
