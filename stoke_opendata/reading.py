@@ -175,15 +175,12 @@ def read_csv(path: str | Path, shown: str | None = None) -> Table:
 
     if frame.height == 0:
         raise InputError("the file has no header row", where=shown)
-    labels = [("" if v is None else v) for v in frame.row(0)[:width]]
+    labels = [("" if v is None else v) for v in frame.select(column_name(i) for i in range(width)).row(0)]
     if labels:
         labels[0] = labels[0].lstrip("\ufeff")
-    # one chunk per column, once: the reader returns dozens, and any later column added to a chunked frame
-    # would make polars copy the whole table again to line the chunks up
-    data = frame.slice(1).rechunk()
+    data = frame.slice(1)
     del frame
     counts = _field_counts(pl, lines, data, width, delimiter, source, shown, eol)
-    data = data.with_columns(pl.int_range(2, data.height + 2, dtype=pl.Int64).alias(ROW))
     if guessed:
         problems.append(
             Problem(
@@ -254,7 +251,12 @@ def _polars_read(pl, source, delimiter: str, eol: str, width: int):
     schema = {column_name(i): pl.String for i in range(width + PAD)}
     # blank cells are null (so no copy is needed to mark them missing); missing cells are told apart by
     # the field counts taken from the physical lines
-    frame = pl.read_csv(source, separator=delimiter, quote_char='"', schema=schema, missing_columns="insert", extra_columns="ignore", **common)
+    # the row numbers come from the reader itself (header = 1), chunked like the cells: a column added
+    # afterwards would make every later select copy the whole table to line the chunks up
+    frame = pl.read_csv(
+        source, separator=delimiter, quote_char='"', schema=schema, missing_columns="insert", extra_columns="ignore",
+        row_index_name=ROW, row_index_offset=1, **common,
+    ).with_columns(pl.col(ROW).cast(pl.Int64))
     lines = (
         _scan_lines(pl, source, eol)
         .select(pl.col("line").str.len_bytes().alias("bytes"), pl.col("line").str.contains('"', literal=True).alias("quoted"))

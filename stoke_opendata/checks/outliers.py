@@ -29,7 +29,7 @@ class Outliers(Check):
         key = pl.col("indicator_id").hash(SEED) * 1_000_003 + pl.col("area_code").hash(SEED + 1)  # wrapping u64
         usable = pl.col("value").is_finite() & pl.col("indicator_id").is_not_null() & pl.col("area_code").is_not_null()
         # only the row number, a hashed series key and the value: no copy of the text columns
-        mine = ctx.frame.select(ROW, key.alias("_k"), "value", usable.fill_null(False).alias("_ok")).filter(pl.col("_ok"))
+        mine = ctx.frame.lazy().filter(usable.fill_null(False)).select(ROW, key.alias("_k"), "value").collect()
         if mine.height == 0:
             return []
         series = mine.select("_k", "value")
@@ -47,11 +47,15 @@ class Outliers(Check):
         mean = (pl.col("_s") - pl.col("value")) / n1
         var = ((pl.col("_ss") - pl.col("value") ** 2) / n1 - mean**2).clip(lower_bound=0)
         scale = pl.max_horizontal(var.sqrt(), mean.abs() * RELATIVE_FLOOR, pl.lit(1e-9))
+        # lazily, so polars filters while joining instead of holding the joined million rows
         flagged = (
-            mine.join(stats, on="_k", how="inner")
-            .with_columns(mean.alias("_median"), scale.alias("_scale"))
-            .filter((pl.col("value") - pl.col("_median")).abs() > THRESHOLD * pl.col("_scale"))
+            mine.lazy()
+            .select(ROW, "_k", "value")
+            .join(stats.lazy(), on="_k", how="inner")
+            .filter((pl.col("value") - mean).abs() > THRESHOLD * scale)
+            .select(ROW, "value", "_n", mean.alias("_median"))
             .sort(ROW)
+            .collect()
         )
         if flagged.height:
             names = ctx.frame.join(flagged.select(ROW), on=ROW, how="semi").select(ROW, "indicator_id", "area_code")
