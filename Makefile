@@ -41,6 +41,14 @@ soak: $(STAMP)
 	bash portal/up.sh
 	$(BIN)/python bench/soak_publish.py --runs 50 --kill-runs 10
 
+# Benchmarks: each prints the peer's figure beside ours (see README and docs/*.md for measured figures).
+bench: $(STAMP)
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/validate_bench.py
+	$(BIN)/python bench/meaning_engines.py
+	bash portal/up.sh
+	$(BIN)/python bench/publish_bench.py
+
 docs: $(STAMP)
 	$(BIN)/cog -r docs/cli.md
 
