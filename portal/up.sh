@@ -146,6 +146,16 @@ role_exists "$DB_RO_USER" || psql_admin -c "create role \"$DB_RO_USER\" login pa
 psql_admin -c "alter role \"$DB_USER\" password '$DB_PW'" >/dev/null
 psql_admin -c "alter role \"$DB_RO_USER\" password '$DB_PW'" >/dev/null
 new_db=0
+if [ ! -f "$P/db-initialised-$DB_NAME" ]; then
+  # A fresh .portal/ owns no data yet: databases of that name are left over from an earlier clone at this
+  # path (their datasets would point at files and a search index that are gone), so start them anew.
+  for db in "$DB_NAME" "$DS_NAME"; do
+    if db_exists "$db"; then
+      say "dropping the leftover database $db (no .portal/ state for it)"
+      psql_admin -c "drop database \"$db\" with (force)" >/dev/null
+    fi
+  done
+fi
 db_exists "$DB_NAME" || { psql_admin -c "create database \"$DB_NAME\" owner \"$DB_USER\" encoding 'utf-8'"; new_db=1; }
 db_exists "$DS_NAME" || { psql_admin -c "create database \"$DS_NAME\" owner \"$DB_USER\" encoding 'utf-8'"; new_db=1; }
 
