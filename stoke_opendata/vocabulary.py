@@ -14,7 +14,7 @@ MISSION_TITLES = {
     1: "Securing economic growth",
     2: "Delivering clean energy, sustainable transport and an improved local environment",
     3: "Regenerating our city",
-    4: "Raising skills and aspirations",
+    4: "Removing barriers to opportunity",
     5: "Improving the health and wellbeing of our population",
 }
 
