@@ -296,6 +296,7 @@ def check_structure(table: Table, schema: dict, references: References | None = 
 def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=None, blank=None) -> list[Problem]:
     """type-error, constraint-error (required, pattern, enum, minimum, maximum, lengths) and unique-error."""
     exprs = {}
+    patterns: dict[str, str] = {}
     for name, spec in specs.items():
         if name not in present:
             continue
@@ -317,7 +318,8 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=
                 re.compile(pattern)
             except re.error:
                 raise UsageError(f"the schema's pattern for {name!r} is not a valid regular expression: {pattern}") from None
-            exprs[f"{name}|constraint-error|pattern"] = raw_col.is_not_null() & ~raw_col.str.contains(f"^(?:{pattern.lstrip('^').rstrip('$')})$")
+            patterns[name] = f"^(?:{pattern.lstrip('^').rstrip('$')})$"
+            exprs[f"{name}|constraint-error|pattern"] = None  # filled in below, from the distinct values
         if "enum" in constraints:
             options = constraints["enum"]
             if ftype in ("string", "any"):
@@ -336,6 +338,8 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=
             exprs[f"{name}|unique-error|"] = ok & ~typed_col.is_first_distinct()
     if not exprs:
         return []
+    for name, bad in _not_matching(pl, raw, patterns).items():
+        exprs[f"{name}|constraint-error|pattern"] = pl.col(name).is_in(bad.implode()) if bad.len() else pl.lit(False)
     both = raw.with_columns([typed[name].alias(f"{name}__typed") for name in specs if name in present])
     masks = both.select(*[e.fill_null(False).alias(k) for k, e in exprs.items()])
     any_fail = masks.select(pl.any_horizontal(pl.all())).to_series()
@@ -349,6 +353,16 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=
         for row, value in hit.iter_rows():
             problems.append(_cell_problem(path, code, constraint or None, name, spec, row, value, hints))
     return problems
+
+
+def _not_matching(pl, raw, patterns: dict[str, str]) -> dict:
+    """column -> its distinct values that do not match its pattern. Coded columns (ids, area codes,
+    periods) hold few distinct values, and hashing a cell is several times cheaper than running a regex
+    on it (0.13 s -> ~0.04 s for three columns of 1M rows); the regexes then run on the distinct values."""
+    if not patterns:
+        return {}
+    distinct = raw.select(pl.col(name).drop_nulls().unique().implode() for name in patterns)
+    return {name: distinct[name][0].filter(~distinct[name][0].str.contains(regex)) for name, regex in patterns.items()}
 
 
 def _cell_problem(path, code, constraint, name, spec, row, value, hints) -> Problem:

@@ -14,11 +14,17 @@ class PeriodFormat(RowCheck):
     def rules(self, ctx):
         import polars as pl
 
+        # the regexes run on the distinct (frequency, period) pairs, not on every row: a table holds few
+        # of them, and one regex per frequency per row cost ~0.1 s on 1M rows; the rule is then a
+        # comparison and a hash lookup per row, and nothing at all when every pair fits
+        frequency, period = pl.col("_frequency"), pl.col("period")
+        pairs = ctx.frame.select(frequency, period).drop_nulls().unique().with_columns(frequency.cast(pl.String))
         expr = pl.lit(False)
-        frequency = pl.col("_frequency")
         for name, (pattern, _example) in PERIOD_FORMATS.items():
-            expr = pl.when(frequency == name).then(~pl.col("period").str.contains(pattern)).otherwise(expr)
-        return [Rule("period-format", "period", pl.col("period").is_not_null() & expr)]
+            bad = pairs.filter((frequency == name) & ~period.str.contains(pattern))["period"]
+            if bad.len():
+                expr = expr | ((frequency == name) & period.is_in(bad.implode()))
+        return [Rule("period-format", "period", period.is_not_null() & expr)]
 
     def describe(self, rule, record):
         frequency = record["_frequency"]
