@@ -361,7 +361,7 @@ def _not_matching(pl, raw, patterns: dict[str, str]) -> dict:
     on it (0.13 s -> ~0.04 s for three columns of 1M rows); the regexes then run on the distinct values."""
     if not patterns:
         return {}
-    distinct = raw.select(pl.col(name).drop_nulls().unique().implode() for name in patterns)
+    distinct = raw.select(pl.col(name).unique().drop_nulls().implode() for name in patterns)
     return {name: distinct[name][0].filter(~distinct[name][0].str.contains(regex)) for name, regex in patterns.items()}
 
 
@@ -429,9 +429,13 @@ def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
     hashed = pl.lit(0, dtype=pl.UInt64)
     for i, k in enumerate(key):
         hashed = hashed * 1_000_003 + pl.col(k).hash(i + 1)  # wrapping arithmetic: a cheap combined hash
-    if raw.select(hashed.n_unique()).item() == raw.height:
-        return []  # every key distinct (the usual case): counting distinct hashes is cheaper than marking duplicates
-    candidates = raw.filter(complete & hashed.is_duplicated()).select(ROW, *key)
+    # repeated hashes found by sorting (a sort of 1M u64 is ~20 ms; counting distinct values took ~25 ms
+    # and marking the duplicated ones another ~75 ms); only rows whose hash repeats are then compared exactly
+    ordered = raw.select(hashed).to_series().sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    if repeated.len() == 0:
+        return []  # every key distinct (the usual case)
+    candidates = raw.select(ROW, *key).filter(complete & hashed.is_in(repeated.unique().implode()))
     dups = candidates.filter(pl.struct(key).is_duplicated())
     if dups.height == 0:
         return []
