@@ -284,8 +284,10 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     present = set(position_of)
     # a cell beyond the end of a short row is reported once, as missing-cell, and a blank row once, as
     # blank-row: neither again as blank required cells
-    skip = (counts < width) | blank
-    cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, counts if skip.any() else None, blank)
+    # row -> cells it really has, for the few short and blank rows (a blank row counts as none), so that
+    # a blank required cell in them is skipped when its problems are worded (no million-row mask per column)
+    short = {row: (0 if is_blank else count) for row, is_blank, count, _extra in structural.iter_rows() if is_blank or count < width}
+    cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, short)
     problems.extend(cell_problems)
     problems.extend(_primary_key(pl, path, raw, typed, schema, present))
     problems.extend(_foreign_keys(pl, path, raw, schema, present, references))
@@ -293,7 +295,7 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems, short_rows=short_rows)
 
 
-def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=None, blank=None) -> list[Problem]:
+def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=None) -> list[Problem]:
     """type-error, constraint-error (required, pattern, enum, minimum, maximum, lengths) and unique-error."""
     exprs = {}
     patterns: dict[str, str] = {}
@@ -308,10 +310,7 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=
                 exprs[f"{name}|type-error|"] = raw_col.is_not_null() & typed_col.is_null()
         ok = typed_col.is_not_null()
         if constraints.get("required"):
-            expr = raw_col.is_null()
-            if counts is not None:
-                expr = expr & (pl.lit(counts) > position_of[name]) & ~pl.lit(blank)
-            exprs[f"{name}|constraint-error|required"] = expr
+            exprs[f"{name}|constraint-error|required"] = raw_col.is_null()
         if "pattern" in constraints:
             pattern = constraints["pattern"]
             try:
@@ -351,6 +350,8 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, counts=
         spec = specs[name]
         hit = failing.filter(pl.col(key)).select(ROW, name)
         for row, value in hit.iter_rows():
+            if constraint == "required" and short and row in short and short[row] <= position_of[name]:
+                continue  # the cell is beyond the end of a short row (missing-cell) or in a blank row (blank-row)
             problems.append(_cell_problem(path, code, constraint or None, name, spec, row, value, hints))
     return problems
 
@@ -495,7 +496,7 @@ def _foreign_keys(pl, path, raw, schema, present, references) -> list[Problem]:
             value = ", ".join(str(record[f]) for f in fields)
             if value not in hints:
                 if known is None:
-                    known = _Known([str(v) for v in target[ref_fields[0]].unique().to_list() if v is not None] if len(ref_fields) == 1 else [])
+                    known = _Known([str(v) for v in target[ref_fields[0]].unique(maintain_order=True).to_list() if v is not None] if len(ref_fields) == 1 else [])
                 # a close-match search per distinct value, for the first 20 (a whole column of
                 # unknown codes gets the generic hint after that, not seconds of fuzzy matching)
                 close = known.close(value) if len(hints) < 20 else []
