@@ -45,13 +45,22 @@ def formula_problems(checked) -> list[Problem]:
     # a cheap byte-order prefilter first, every column in one parallel pass: each trigger sorts below "0"
     # (TAB, CR, + and -) or between ":" and "A" (= and @), and text rarely does; comparing strings is
     # several times cheaper than a regex per cell (0.16 s -> ~0.03 s for 7 columns of 1M rows)
-    suspect = raw.select(_maybe_formula(pl, name).any() for name in fields).row(0)
+    # (a coded column whose distinct values the structure layer already holds is judged on those)
+    distinct = getattr(checked, "distinct", None) or {}
+    scanned = [name for name in fields if name not in distinct]
+    suspect = dict(zip(scanned, raw.select(_maybe_formula(pl, name).any() for name in scanned).row(0))) if scanned else {}
     problems = []
-    for name, maybe in zip(fields, suspect):
-        if not maybe:
+    for name in fields:
+        if name in distinct:
+            formulas = distinct[name].filter(distinct[name].str.contains(_PATTERN))
+            if formulas.len() == 0:
+                continue
+            hits = raw.select(ROW, name).filter(pl.col(name).is_in(formulas.implode()))
+        elif not suspect[name]:
             continue
-        candidates = raw.select(ROW, name).filter(_maybe_formula(pl, name))
-        hits = candidates.filter(pl.col(name).str.contains(_PATTERN).fill_null(False))
+        else:
+            candidates = raw.select(ROW, name).filter(_maybe_formula(pl, name))
+            hits = candidates.filter(pl.col(name).str.contains(_PATTERN).fill_null(False))
         for row, value in hits.iter_rows():
             cell = injection.FormulaCell(row - 2, name, value)
             if keep:
