@@ -294,7 +294,7 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, short, distinct)
     problems.extend(cell_problems)
     problems.extend(_primary_key(pl, path, raw, typed, schema, present))
-    problems.extend(_foreign_keys(pl, path, raw, schema, present, references))
+    problems.extend(_foreign_keys(pl, path, raw, schema, present, references, distinct))
     short_rows = {p.row for p in problems if p.code in ("missing-cell", "blank-row")}
     return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems, short_rows=short_rows, distinct=distinct)
 
@@ -474,7 +474,7 @@ def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
     return problems
 
 
-def _foreign_keys(pl, path, raw, schema, present, references) -> list[Problem]:
+def _foreign_keys(pl, path, raw, schema, present, references, distinct=None) -> list[Problem]:
     problems = []
     for fk in schema.get("foreignKeys") or []:
         fields = fk.get("fields")
@@ -496,7 +496,14 @@ def _foreign_keys(pl, path, raw, schema, present, references) -> list[Problem]:
             if target is None:
                 continue
         complete = pl.all_horizontal([pl.col(f).is_not_null() for f in fields])
-        if len(fields) == 1:
+        if len(fields) == 1 and distinct and fields[0] in distinct:
+            # a coded column: its few distinct values are looked up, and only the rows of unknown ones found
+            values = distinct[fields[0]]
+            unknown = values.filter(~values.is_in(target[ref_fields[0]].cast(pl.String).unique().implode()))
+            if unknown.len() == 0:
+                continue
+            bad = raw.filter(pl.col(fields[0]).is_in(unknown.implode())).select(ROW, *fields)
+        elif len(fields) == 1:
             bad = raw.filter(complete & ~pl.col(fields[0]).is_in(target[ref_fields[0]].cast(pl.String).unique().implode())).select(ROW, *fields)
         else:
             complete = raw.filter(complete).select(ROW, *fields)
