@@ -2,26 +2,15 @@
 
 Each run publishes through a proxy that resets connections, delays, or answers 502/503 (before and after
 CKAN acts), or kills and restarts a CKAN server process mid-publish; then a normal rerun; then the portal
-must hold exactly the package (see tests/fault_runs.py). Under CI=true a missing portal is a failure.
+must hold exactly the package (see tests/fault_runs.py). The `portal` fixture (tests/conftest.py) makes a
+missing portal a failure under CI=true and a skip elsewhere.
 """
-
-import os
 
 import pytest
 
 import fault_runs
 
 pytestmark = pytest.mark.portal
-
-
-@pytest.fixture(scope="module")
-def portal():
-    env = fault_runs.portal_env()
-    if env is None or not fault_runs.portal_answers(env["url"]):
-        if os.environ.get("CI") == "true":
-            pytest.fail("the local portal is not running (portal/up.sh); CI must run the fault tests")
-        pytest.skip("the local portal is not running (run portal/up.sh)")
-    return env
 
 
 def test_proxy_fault_runs_end_in_exactly_the_intended_state(portal):
