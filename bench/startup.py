@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from validate_bench import WORK, generate  # noqa: E402
+from validate_bench import WORK, byte_compile, generate  # noqa: E402
 
 BIN = Path(sys.executable).parent / "stoke-opendata"
 
@@ -38,6 +38,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
+    byte_compile()
     small, dirty, catalogue = WORK / "obs_100.csv", WORK / "obs_100_errors.csv", WORK / "catalogue_100"
     generate(100, small, dirty, catalogue)
     jobs = [

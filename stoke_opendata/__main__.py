@@ -1,3 +1,3 @@
-from stoke_opendata.cli import main
+from stoke_opendata.cli import entry
 
-main()
+entry()

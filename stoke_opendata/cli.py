@@ -90,5 +90,41 @@ def main(argv=None):
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
+def entry() -> None:
+    """The console script (and `python -m stoke_opendata`): main(), then end the process without the
+    interpreter's teardown. Freeing a validated million-row table object by object costs ~0.08 s of the
+    user's wait and saves nothing (the operating system takes the memory back at once). main() itself
+    still exits normally, so that tests can call it in-process."""
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> None:
+    """Flush what the command wrote, then exit at once; if another thread is still running (work in
+    progress), exit normally so that it is waited for."""
+    import logging
+    import threading
+
+    logging.shutdown()  # flush and close log handlers, as the normal exit would
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
+        pass
+    if threading.active_count() > 1 or os.environ.get("STOKE_OPENDATA_NO_FAST_EXIT"):
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    entry()
