@@ -27,6 +27,8 @@ ROW = "__row__"  # spreadsheet row number of each record (header = 1)
 HEAD_BYTES = 65536
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm"}
+# every byte but the control characters that do not belong in a CSV (all below 32 except \t \n \x0c \r)
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13))
 
 
 @dataclass
@@ -89,9 +91,10 @@ def _sniff_kind(path: Path, head: bytes) -> str:
         )
     if b"\x00" in head:
         raise InputError("the file is binary (it contains NUL bytes), not a CSV text file", where=shown)
-    text = head.decode("latin-1")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\x0c")
-    if controls > max(2, len(text) // 100):
+    # control characters other than tab, line breaks and form feed: counted in C (a byte loop in Python
+    # cost ~10 ms per file)
+    controls = len(head.translate(None, _NOT_CONTROL))
+    if controls > max(2, len(head) // 100):
         raise InputError("the file is binary junk, not a CSV text file", where=shown)
     return "csv"
 
@@ -286,8 +289,19 @@ def _lines_at(pl, source, line_bytes, wanted, eol: str, most: int = 20_000):
         head = fh.read(HEAD_BYTES)
         start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
         eol_bytes = 2 if eol == "\n" and b"\r\n" in head else 1
-        step = line_bytes.cast(pl.Int64) + eol_bytes
-        offsets = (step.cum_sum() - step + start).gather(wanted).to_list()
+        # line i starts after the lines before it and their line endings. For a few lines, the lengths
+        # between one wanted line and the next are summed slice by slice (a running sum over a million
+        # chunked lengths costs ~12 ms; a few hundred slice sums ~1 ms)
+        positions = wanted.to_list()
+        if len(positions) <= 500 and positions == sorted(positions):
+            offsets, total, previous = [], 0, 0
+            for i in positions:
+                total += line_bytes.slice(previous, i - previous).sum() or 0
+                previous = i
+                offsets.append(start + total + i * eol_bytes)
+        else:
+            before = line_bytes.cast(pl.Int64).cum_sum().gather((wanted - 1).clip(lower_bound=0)).to_list()
+            offsets = [start + (b + i * eol_bytes if i else 0) for b, i in zip(before, positions)]
         lengths = line_bytes.gather(wanted).to_list()
         found = []
         for offset, length in zip(offsets, lengths):

@@ -415,23 +415,49 @@ def _describe(code, constraint, name, spec, value) -> tuple[str, str]:
 
 
 class _Known:
-    """The referenced keys, bucketed by first letter and length so a typo's near neighbours are found fast."""
+    """The referenced keys, for "did you mean" hints. A key one edit away from the value (a character
+    typed over, missing, doubled or swapped: E6000021 for E06000021) is found by generating the value's
+    neighbours and looking each up, so the nearest key is suggested however long the catalogue is; only
+    when none is one edit away does difflib compare the value with a pool of keys (every key of a small
+    catalogue, else those of the same first letter and a similar length)."""
 
     def __init__(self, keys: list[str]):
-        self.lower = {k.lower(): k for k in keys}
-        self.buckets: dict[tuple, list[str]] = {}
-        for k in keys:
-            self.buckets.setdefault((k[:1], len(k)), []).append(k)
-        self.small = keys if len(keys) <= 500 else None
+        self.keys = keys
+        self.lower = {k.lower(): k for k in reversed(keys)}  # the first spelling wins
+        self.alphabet = sorted({ch for k in self.lower for ch in k})
+        self._buckets: dict[tuple, list[str]] | None = None
 
     def close(self, value: str) -> list[str]:
-        exact = self.lower.get(value.strip().lower())
+        text = value.strip().lower()
+        exact = self.lower.get(text)
         if exact:
             return [exact]
-        pool = self.small
-        if pool is None:
-            pool = [k for n in (len(value) - 1, len(value), len(value) + 1) for k in self.buckets.get((value[:1], n), [])][:100]
-        return difflib.get_close_matches(value, pool, n=1, cutoff=0.7)
+        near = sorted({self.lower[c] for c in self._one_edit(text) if c in self.lower})
+        if near:
+            return [max(near, key=lambda k: difflib.SequenceMatcher(None, value, k).ratio())]
+        return difflib.get_close_matches(value, self._pool(value), n=1, cutoff=0.7)
+
+    def _one_edit(self, text: str):
+        letters = self.alphabet
+        for i in range(len(text) + 1):
+            head, tail = text[:i], text[i:]
+            if tail:
+                yield head + tail[1:]  # a character too many
+                if len(tail) > 1:
+                    yield head + tail[1] + tail[0] + tail[2:]  # two characters swapped
+                for ch in letters:
+                    yield head + ch + tail[1:]  # a character typed over
+            for ch in letters:
+                yield head + ch + tail  # a character missing
+
+    def _pool(self, value: str) -> list[str]:
+        if len(self.keys) <= 500:
+            return self.keys
+        if self._buckets is None:
+            self._buckets = {}
+            for k in self.keys:
+                self._buckets.setdefault((k[:1], len(k)), []).append(k)
+        return [k for n in (len(value) - 1, len(value), len(value) + 1) for k in self._buckets.get((value[:1], n), [])][:200]
 
 
 def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
