@@ -19,6 +19,12 @@ OBSERVATION_FIELDS = {"indicator_id", "value"}
 FREE_TEXT = {"area_name", "source", "notes"}  # not needed by any meaning check (ctx.raw still has them)
 
 
+def _attribute_types():
+    import polars as pl
+
+    return (("unit", pl.String), ("minimum", pl.Float64), ("maximum", pl.Float64), ("integer", pl.Boolean), ("multiplier", pl.Float64), ("frequency", pl.String), ("comparator_area_code", pl.String))
+
+
 def definition_of(indicator) -> dict:
     """The attributes the checks need from one indicator definition (an Indicator or a dict-like row)."""
     get = (lambda k: indicator.get(k)) if isinstance(indicator, dict) else (lambda k: getattr(indicator, k, None))
@@ -57,29 +63,33 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
 
     frame = checked.typed
     known = list(definitions)
-    # one hash lookup per row (indicator id -> position), then each attribute is a gather from a tiny array
-    # (an Enum cast is a hash lookup per row; unknown ids become null)
-    # (cast inside a select, chunk by chunk in parallel, then lined up in one chunk of small integers:
-    # ~0.028 s -> ~0.017 s on 1M rows, against a cast of the Series, which joins the text chunks first)
-    index = frame.select(pl.col("indicator_id").cast(pl.Enum(known), strict=False).to_physical()).to_series().rechunk() if known else None
-    attributes, lookups = [], []
-    for key, dtype in (("unit", pl.String), ("minimum", pl.Float64), ("maximum", pl.Float64), ("integer", pl.Boolean), ("multiplier", pl.Float64), ("frequency", pl.String), ("comparator_area_code", pl.String)):
-        name = "_comparator" if key == "comparator_area_code" else f"_{key}"
-        if index is None:
-            attributes.append(pl.lit(None, dtype=dtype).alias(name))
-        else:
+    # one hash lookup per row (indicator id -> position; an Enum cast, unknown ids become null), then every
+    # attribute is gathered from a tiny table of the definitions
+    wanted = [c for c in frame.columns if c not in FREE_TEXT]
+    frame = frame.select(wanted)
+    attributes = []
+    if known:
+        lookups = []
+        for key, dtype in _attribute_types():
             raw_values = [definitions[k][key] for k in known]
             if dtype == pl.String:  # an Enum: gathering small integers, not copying a million strings
                 dtype = pl.Enum(sorted({v for v in raw_values if v is not None}))
-            lookups.append(pl.Series(name, raw_values, dtype=dtype))
-    if lookups:
-        # every attribute gathered in one select (in parallel; one Series.gather at a time cost ~7 ms each)
-        attributes = pl.DataFrame(lookups).select(pl.all().gather(index)).get_columns()
-    value_blank = checked.raw["value"].is_null() if "value" in checked.raw.columns else pl.Series([True] * frame.height)
-    # the checks' table: the typed columns (free text such as notes left out) and the definitions, lined up
-    # in one chunk once (adding columns to the reader's many-chunked frame would copy it all)
-    wanted = [c for c in frame.columns if c not in FREE_TEXT]
-    frame = frame.select(wanted).rechunk().with_columns(*attributes, value_blank.alias("_value_blank"))
+            lookups.append(pl.Series(_attribute_name(key), raw_values, dtype=dtype))
+        table = pl.DataFrame(lookups)
+        index = frame.select(pl.col("indicator_id").cast(pl.Enum(known), strict=False).to_physical()).to_series()
+        # gathered chunk by chunk, so the attributes are cut exactly like the typed columns (the reader's
+        # chunks): the frame then takes them side by side as they are. Gathering all at once gave one chunk,
+        # and lining the typed columns up with it copied them (~0.03 s and ~110 MB on 1M rows); the row
+        # rules are faster on the aligned chunks too (~0.012 -> ~0.006 s)
+        attributes = pl.concat([table[chunk] for chunk in index.get_chunks()], rechunk=False).get_columns()
+    else:
+        attributes = [pl.repeat(None, frame.height, dtype=dtype, eager=True).alias(_attribute_name(key)) for key, dtype in _attribute_types()]
+    # (an expression over the frame keeps its chunks; Series.is_null() would return one chunk)
+    if "value" in checked.raw.columns:
+        value_blank = checked.raw.select(pl.col("value").is_null().alias("_value_blank")).to_series()
+    else:
+        value_blank = pl.repeat(True, frame.height, eager=True).alias("_value_blank")
+    frame = frame.with_columns(*attributes, value_blank)
     reported = {(p.row, p.column) for p in checked.problems if p.severity == "error" and p.row is not None}
     return Context(
         path=checked.path,
@@ -91,6 +101,10 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
         reported=reported,
         short_rows=set(checked.short_rows),
     )
+
+
+def _attribute_name(key: str) -> str:
+    return "_comparator" if key == "comparator_area_code" else f"_{key}"
 
 
 def run_checks(ctx: Context, checks: list[Check] | None = None) -> list[Problem]:
