@@ -473,11 +473,14 @@ def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
         hashed = hashed * 1_000_003 + pl.col(k).hash(i + 1)  # wrapping arithmetic: a cheap combined hash
     # repeated hashes found by sorting (a sort of 1M u64 is ~20 ms; counting distinct values took ~25 ms
     # and marking the duplicated ones another ~75 ms); only rows whose hash repeats are then compared exactly
-    ordered = raw.select(hashed).to_series().sort()
+    hashes = raw.select(hashed.alias("__hash__"), complete.alias("__complete__"))
+    ordered = hashes["__hash__"].sort()
     repeated = ordered.filter(ordered == ordered.shift(1))
     if repeated.len() == 0:
         return []  # every key distinct (the usual case)
-    candidates = raw.select(ROW, *key).filter(complete & hashed.is_in(repeated.unique().implode()))
+    # the rows whose hash repeats, from the hashes already made (not hashed again)
+    rows = hashes.select((pl.col("__complete__") & pl.col("__hash__").is_in(repeated.unique().implode())).arg_true()).to_series()
+    candidates = raw.select(ROW, *key)[rows]
     dups = candidates.filter(pl.struct(key).is_duplicated())
     if dups.height == 0:
         return []
