@@ -358,11 +358,19 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
     failing = pl.concat([raw.filter(any_fail), masks.filter(any_fail)], how="horizontal")
     problems: list[Problem] = []
     hints: dict = {}
+    # each rule's rows by position (a Series lookup, ~0.1 ms) rather than a filter of the failing rows'
+    # frame per rule (~1 ms each: ~20 rules)
+    rows_failing = failing[ROW].to_list()
+    texts: dict[str, list] = {}
     for key in exprs:
         name, code, constraint = key.split("|")
         spec = specs[name]
-        hit = failing.filter(pl.col(key)).select(ROW, name)
-        for row, value in hit.iter_rows():
+        positions = failing[key].arg_true().to_list()
+        if not positions:
+            continue
+        if name not in texts:
+            texts[name] = failing[name].to_list()
+        for row, value in ((rows_failing[i], texts[name][i]) for i in positions):
             if constraint == "required" and short and row in short and short[row] <= position_of[name]:
                 continue  # the cell is beyond the end of a short row (missing-cell) or in a blank row (blank-row)
             problems.append(_cell_problem(path, code, constraint or None, name, spec, row, value, hints))
