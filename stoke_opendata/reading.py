@@ -254,11 +254,7 @@ def _polars_read(pl, source, delimiter: str, eol: str, width: int):
     schema = {column_name(i): pl.String for i in range(width + PAD)}
     # the lines first: the streaming pass's buffers (~60 MB on 1M lines) are then free again for the
     # records, instead of adding to the peak on top of them
-    lines = (
-        _scan_lines(pl, source, eol)
-        .select(pl.col("line").str.len_bytes().alias("bytes"), pl.col("line").str.contains('"', literal=True).alias("quoted"))
-        .collect(engine="streaming")
-    )
+    lines = _line_lengths(pl, source, eol)
     # blank cells are null (so no copy is needed to mark them missing); missing cells are told apart by
     # the field counts taken from the physical lines
     # the row numbers come from the reader itself (header = 1), chunked like the cells: a column added
@@ -271,12 +267,43 @@ def _polars_read(pl, source, delimiter: str, eol: str, width: int):
 
 
 def _scan_lines(pl, source, eol: str):
-    """Each physical line as one text cell (a separator and quote that never split it)."""
-    source = io.BytesIO(source) if isinstance(source, bytes) else source
-    return pl.scan_csv(
-        source, has_header=False, separator="\x1f", quote_char=None, schema={"line": pl.String}, eol_char=eol,
-        truncate_ragged_lines=True, missing_columns="insert", extra_columns="ignore", empty_string_is_null=False, raise_if_empty=True,
+    """(lazy frame, BOM kept): each physical line as one text cell, line endings (LF or CRLF) removed.
+    polars' own line scanner where it applies (LF endings: ~15-25% less work than a CSV scan with a
+    separator and a quote that never split a line), else that CSV scan. The line scanner keeps a leading
+    BOM in the first line, the CSV scan drops it."""
+    scan_lines = getattr(pl, "scan_lines", None)  # marked unstable by polars: the CSV scan stands in
+    if eol == "\n" and scan_lines is not None:
+        try:
+            return scan_lines(io.BytesIO(source) if isinstance(source, bytes) else source, name="line"), True
+        except (TypeError, pl.exceptions.PolarsError):
+            pass
+    scan = pl.scan_csv(
+        io.BytesIO(source) if isinstance(source, bytes) else source, has_header=False, separator="\x1f", quote_char=None,
+        schema={"line": pl.String}, eol_char=eol, truncate_ragged_lines=True, missing_columns="insert", extra_columns="ignore",
+        empty_string_is_null=False, raise_if_empty=True,
     )
+    return scan, False
+
+
+def _line_lengths(pl, source, eol: str):
+    """Per physical line: its length in bytes without its line ending (and without a leading BOM) and
+    whether it holds a quote. Streamed: the lines' text is never held in memory."""
+    scan, bom_kept = _scan_lines(pl, source, eol)
+    lines = scan.select(
+        pl.col("line").str.len_bytes().alias("bytes"), pl.col("line").str.contains('"', literal=True).alias("quoted")
+    ).collect(engine="streaming")
+    if bom_kept and lines.height and _first_bytes(source, 3) == b"\xef\xbb\xbf":
+        lengths = lines["bytes"].clone()
+        lengths[0] = lengths[0] - 3
+        lines = lines.with_columns(lengths)
+    return lines
+
+
+def _first_bytes(source, n: int) -> bytes:
+    if isinstance(source, bytes):
+        return source[:n]
+    with open(source, "rb") as fh:
+        return fh.read(n)
 
 
 def _lines_at(pl, source, line_bytes, wanted, eol: str, most: int = 20_000):
@@ -334,7 +361,7 @@ def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: st
             subset = _lines_at(pl, source, lines["bytes"], where + 1, eol)
             if subset is None:  # many odd lines, or offsets that do not add up: scan for them instead
                 subset = (
-                    _scan_lines(pl, source, eol)
+                    _scan_lines(pl, source, eol)[0]
                     .with_row_index("i")
                     .filter(pl.col("i").is_in((where + 1).implode()))
                     .collect(engine="streaming")["line"]

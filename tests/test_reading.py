@@ -207,3 +207,31 @@ def test_line_length_limit_error_names_the_line(tmp_path, monkeypatch):
     path = write_csv(tmp_path, GOOD[:2] + [GOOD[2][:-1] + "," + "x" * 300])
     with pytest.raises(InputError, match="line 4 is longer than 200 bytes"):
         read_table(path)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b\n1,2\n\n3,4\n",
+        b"a,b\r\n1,2\r\n\r\n3,4",
+        b"a,b\n1,2\n3,4\n\n\n",
+        b"\xef\xbb\xbfa,b\n1,2\n",
+        b'\xef\xbb\xbfa,b\n"x\ny",2\n',
+        b"a,b\n1,\xc2\xa32\n\n",
+        b"a\n",
+    ],
+)
+def test_line_lengths_same_with_polars_line_scanner_and_the_csv_scan(data, monkeypatch, tmp_path):
+    """pl.scan_lines (unstable in polars) and the CSV scan it replaces give the same lengths, for bytes and files."""
+    import polars as pl
+
+    from stoke_opendata import reading
+
+    path = tmp_path / "lines.csv"
+    path.write_bytes(data)
+    for source in (data, str(path)):
+        fast = reading._line_lengths(pl, source, "\n")
+        with monkeypatch.context() as patched:
+            patched.delattr(pl, "scan_lines")
+            slow = reading._line_lengths(pl, source, "\n")
+        assert fast.equals(slow), (source, fast, slow)
