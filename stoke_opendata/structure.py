@@ -539,11 +539,11 @@ def _foreign_keys(pl, path, raw, schema, present, references, distinct=None) -> 
             unknown = values.filter(~values.is_in(target[ref_fields[0]].cast(pl.String).unique().implode()))
             if unknown.len() == 0:
                 continue
-            bad = raw.filter(pl.col(fields[0]).is_in(unknown.implode())).select(ROW, *fields)
+            bad = raw.select(ROW, *fields).filter(pl.col(fields[0]).is_in(unknown.implode()))
         elif len(fields) == 1:
-            bad = raw.filter(complete & ~pl.col(fields[0]).is_in(target[ref_fields[0]].cast(pl.String).unique().implode())).select(ROW, *fields)
+            bad = raw.select(ROW, *fields).filter(complete & ~pl.col(fields[0]).is_in(target[ref_fields[0]].cast(pl.String).unique().implode()))
         else:
-            complete = raw.filter(complete).select(ROW, *fields)
+            complete = raw.select(ROW, *fields).filter(complete)
             keyed = target.select([pl.col(r).cast(pl.String).alias(f) for f, r in zip(fields, ref_fields)]).unique()
             bad = complete.join(keyed, on=fields, how="anti").sort(ROW)
         if bad.height == 0:

@@ -52,7 +52,7 @@ class DisclosureRisk(Check):
         if not indicators:
             return []
         present = [c for c in _FIELDS if c in ctx.raw.columns]
-        subset = ctx.raw.filter(pl.col("indicator_id").is_in(list(indicators))).select(ROW, *present)
+        subset = ctx.raw.select(ROW, *present).filter(pl.col("indicator_id").is_in(list(indicators)))
         if subset.height == 0:
             return []
         from stoke_opendata import disclosure

@@ -56,7 +56,7 @@ class Outliers(Check):
         )
         if flagged.height == 0:
             return []
-        raw = dict(ctx.raw.filter(pl.col(ROW).is_in(flagged[ROW].implode())).select(ROW, "value").iter_rows())
+        raw = dict(ctx.raw.select(ROW, "value").filter(pl.col(ROW).is_in(flagged[ROW].implode())).iter_rows())
         problems = []
         for record in flagged.iter_rows(named=True):
             problems.append(
