@@ -432,7 +432,7 @@ class _Known:
     def __init__(self, keys: list[str]):
         self.keys = keys
         self.lower = {k.lower(): k for k in reversed(keys)}  # the first spelling wins
-        self.alphabet = sorted({ch for k in self.lower for ch in k})
+        self.alphabet = sorted(set("".join(self.lower)))
         self._buckets: dict[tuple, list[str]] | None = None
 
     def close(self, value: str) -> list[str]:

@@ -79,16 +79,17 @@ class RowCheck(Check):
     def run(self, ctx: Context) -> list[Problem]:
         return run_row_checks(ctx, [self])
 
-    def report(self, ctx: Context, rules: list[Rule], masks: list[str], failing, raw_text: dict) -> list[Problem]:
-        """Word the failing rows: `failing` holds the rows where any rule of any check failed, with one
-        boolean column per rule (named in `masks`); `raw_text` maps row -> the cells as written."""
-
+    def report(self, ctx: Context, rules: list[Rule], masks: list[str], failing: dict[str, list], raw_text: dict) -> list[Problem]:
+        """Word the failing rows: `failing` maps each column of the checks' table, and one boolean column per
+        rule (named in `masks`), to its values in the rows where any rule of any check failed;
+        `raw_text` maps row -> the cells as written."""
         problems = []
+        columns = list(failing)
         for rule, mask in zip(rules, masks):
-            positions = failing[mask].arg_true()  # a Series lookup, cheaper than a filter of the frame per rule
-            if positions.len() == 0:
-                continue
-            for record in failing[positions].iter_rows(named=True):
+            for i, flagged in enumerate(failing[mask]):
+                if not flagged:
+                    continue
+                record = {c: failing[c][i] for c in columns}
                 if (record[ROW], rule.column) in ctx.reported or record[ROW] in ctx.short_rows:
                     continue
                 record["__raw__"] = raw_text.get(record[ROW], {})
@@ -117,7 +118,9 @@ def run_row_checks(ctx: Context, row_checks: list[RowCheck]) -> list[Problem]:
     hit = masks.select(pl.any_horizontal(pl.all())).to_series()
     if not hit.any():
         return []
-    failing = pl.concat([ctx.frame.filter(hit), masks.filter(hit)], how="horizontal")
+    # the failing rows as Python lists, column by column, once (a frame gather per rule cost ~0.3 ms each)
+    frame = pl.concat([ctx.frame.filter(hit), masks.filter(hit)], how="horizontal")
+    failing = {name: frame[name].to_list() for name in frame.columns}
     raw = ctx.raw.filter(hit)
     raw_text = {rec[ROW]: rec for rec in raw.iter_rows(named=True)}
     problems: list[Problem] = []
