@@ -52,6 +52,8 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
     width = len(labels)
     counts = table.field_counts
     extra_width = int(counts.max() or 0) - width if counts.len() else 0
+    if extra_width > 0 and table.frame.width - 1 <= width:
+        raise ValueError("fix_table needs the table read with its extra cells (read_table(..., pad=PAD)), or they would be lost")
     extra_width = max(0, min(extra_width, table.frame.width - 1 - width))
     for row, count in table.frame.select(ROW).with_columns(counts.alias("n")).filter((pl.col("n") != width)).iter_rows():
         if count < width and count > 0:

@@ -21,7 +21,8 @@ from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.problems import FileInfo, Problem
 from stoke_opendata.safety import resolve_resource_path
 
-# extra columns read beyond the header so that extra cells are seen (more than this are still counted)
+# extra columns read beyond the header when a caller keeps extra cells (`--fix`); extra cells are counted
+# either way, and the first one's text is kept in Table.extra_values
 PAD = 1
 ROW = "__row__"  # spreadsheet row number of each record (header = 1)
 HEAD_BYTES = 65536
@@ -38,9 +39,12 @@ class Table:
 
     info: FileInfo
     labels: list[str]
-    frame: object  # polars.DataFrame: columns "0".."K+PAD-1" (String) and ROW (Int64)
+    frame: object  # polars.DataFrame: columns "0".."K-1" (String; "K".."K+PAD-1" too when read padded) and ROW (Int64)
     field_counts: object  # polars.Series (Int32), aligned with frame
     problems: list[Problem] = field(default_factory=list)
+    # record position -> the text of its first cell beyond the header's width (None if blank), for the
+    # records that have more cells than the header (what an extra-cell problem shows)
+    extra_values: dict = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -139,7 +143,7 @@ def _first_record(text: str, delimiter: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------- CSV
 
 
-def read_csv(path: str | Path, shown: str | None = None) -> Table:
+def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
     """Read a CSV as text, detecting BOM, encoding (UTF-8, else cp1252/latin-1; UTF-16), delimiter, line endings."""
     import polars as pl
 
@@ -165,12 +169,12 @@ def read_csv(path: str | Path, shown: str | None = None) -> Table:
     if encoding not in ("utf-8", "utf-8-sig"):
         source = _transcode(path, encoding, shown)
     try:
-        frame, lines = _polars_read(pl, source, delimiter, eol, width)
+        frame, lines = _polars_read(pl, source, delimiter, eol, width, pad)
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
             encoding, guessed = "cp1252", True
             source = _transcode(path, encoding, shown)
-            frame, lines = _polars_read(pl, source, delimiter, eol, width)
+            frame, lines = _polars_read(pl, source, delimiter, eol, width, pad)
         else:
             raise InputError(_unparsable(source, str(exc)), where=shown) from None
     except pl.exceptions.NoDataError:
@@ -183,7 +187,7 @@ def read_csv(path: str | Path, shown: str | None = None) -> Table:
         labels[0] = labels[0].lstrip("\ufeff")
     data = frame.slice(1)
     del frame
-    counts = _field_counts(pl, lines, data, width, delimiter, source, shown, eol)
+    counts, extras = _field_counts(pl, lines, data, width, delimiter, source, shown, eol)
     if guessed:
         problems.append(
             Problem(
@@ -205,7 +209,7 @@ def read_csv(path: str | Path, shown: str | None = None) -> Table:
             )
         )
     info = FileInfo(path=shown, format="csv", rows=data.height, encoding=encoding, delimiter=DELIMITERS[delimiter])
-    return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems)
+    return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems, extra_values=extras)
 
 
 def _unparsable(source, detail: str) -> str:
@@ -247,11 +251,13 @@ def _transcode(path: Path, encoding: str, shown: str) -> bytes:
     return text.lstrip("\ufeff").encode("utf-8")
 
 
-def _polars_read(pl, source, delimiter: str, eol: str, width: int):
-    """The records (header included) as text, padded to width+PAD columns, and per physical line its
-    length in bytes and whether it holds a quote (streamed: the lines' text is never held in memory)."""
+def _polars_read(pl, source, delimiter: str, eol: str, width: int, pad: int = 0):
+    """The records (header included) as text, `width` columns (+ `pad` for cells beyond the header), and
+    per physical line its length in bytes and whether it holds a quote (streamed: the lines' text is never
+    held in memory). Validation reads no padding: a column of the first extra cells cost ~15 MB and ~5% of
+    the read on 1M rows, and the few rows that have extra cells are read again for their exact count anyway."""
     common = dict(has_header=False, eol_char=eol, truncate_ragged_lines=True, raise_if_empty=True)
-    schema = {column_name(i): pl.String for i in range(width + PAD)}
+    schema = {column_name(i): pl.String for i in range(width + pad)}
     # the lines first: the streaming pass's buffers (~60 MB on 1M lines) are then free again for the
     # records, instead of adding to the peak on top of them
     lines = _line_lengths(pl, source, eol)
@@ -342,13 +348,15 @@ def _lines_at(pl, source, line_bytes, wanted, eol: str, most: int = 20_000):
 
 
 def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: str, eol: str = "\n"):
-    """Cells per data record, vectorised. A record with exactly `width` unquoted cells has a line exactly
-    as long as its cells plus width-1 delimiters (string lengths are free in Arrow); only the other lines
-    (ragged, quoted, blank) are read again and have their delimiters counted. If a quoted cell spans
-    lines, the lines do not match the records and the exact count comes from the csv module instead."""
+    """(cells per data record, {record position: first extra cell's text}), vectorised. A record with
+    exactly `width` unquoted cells has a line exactly as long as its cells plus width-1 delimiters (string
+    lengths are free in Arrow); only the other lines (ragged, quoted, blank) are read again and have their
+    delimiters counted. If a quoted cell spans lines, the lines do not match the records and the exact
+    count comes from the csv module instead."""
     n_records = data.height
+    extras: dict[int, str | None] = {}
     if lines.height - 1 == n_records:
-        cells = [c for c in data.columns if c != ROW]
+        cells = [c for c in data.columns if c != ROW][:width]
         cell_bytes = data.select(pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0) for c in cells])).to_series()
         line_bytes, quoted = lines["bytes"].slice(1), lines["quoted"].slice(1)
         odd = (line_bytes != cell_bytes + (width - 1)).fill_null(True)
@@ -366,23 +374,32 @@ def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: st
                     .filter(pl.col("i").is_in((where + 1).implode()))
                     .collect(engine="streaming")["line"]
                 )
+            text = subset
             if any_quoted:
                 subset = subset.str.replace_all(r'"[^"]*"', "")  # delimiters inside quotes do not separate cells
             exact = subset.str.count_matches(delimiter, literal=True).cast(pl.Int32) + 1
             counts = counts.scatter(where, exact)
-        return counts
+            longer = (exact > width).arg_true()
+            for position, line in zip(where.gather(longer).to_list(), text.gather(longer).to_list()):
+                record = _first_record(line, delimiter)
+                extras[position] = (record[width] if len(record) > width else "") or None
+        return counts, extras
     if isinstance(source, bytes):
         handle = io.StringIO(source.decode("utf-8", errors="replace"), newline="")
     else:
         handle = open(source, newline="", encoding="utf-8-sig", errors="replace")
+    counts = []
     with handle:
         try:
-            counts = [len(rec) for rec in csv.reader(handle, delimiter=delimiter)]
+            for index, record in enumerate(csv.reader(handle, delimiter=delimiter)):
+                counts.append(len(record))
+                if index and len(record) > width:
+                    extras[index - 1] = record[width] or None
         except csv.Error:  # beyond repair (stray carriage returns inside cells): no cell counts to give
-            counts = [width] * (n_records + 1)
+            counts, extras = [width] * (n_records + 1), {}
     counts = counts[1 : n_records + 1]
     counts += [0] * (n_records - len(counts))
-    return pl.Series("field_count", counts, dtype=pl.Int32)
+    return pl.Series("field_count", counts, dtype=pl.Int32), {k: v for k, v in extras.items() if k < n_records}
 
 
 # ---------------------------------------------------------------------------------------------- XLSX
@@ -478,11 +495,14 @@ def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str]
     data_rows = rows[1:]
     counts = []
     padded = []
-    for values in data_rows:
+    extras: dict[int, str | None] = {}
+    for position, values in enumerate(data_rows):
         last = len(values)
         while last and not values[last - 1].strip():
             last -= 1
         counts.append(max(last, width))  # a spreadsheet has every cell: only extra cells can happen
+        if last > width:
+            extras[position] = values[width] or None
         values = (values + [""] * (width + PAD))[: width + PAD]
         padded.append([v if v != "" else None for v in values])  # blank is null, as in the CSV reader
     columns = {column_name(i): [r[i] for r in padded] for i in range(width + PAD)}
@@ -494,6 +514,7 @@ def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str]
         labels=[("" if v is None else v) for v in header] + [""] * (width - len(header)),
         frame=frame,
         field_counts=pl.Series("field_count", counts, dtype=pl.Int32),
+        extra_values=extras,
     )
 
 
@@ -552,8 +573,11 @@ def _has_long_line(path: Path, limit: int) -> bool:
     return run > limit
 
 
-def read_table(path: str | Path, sheet: str | None = None, schema_names: set[str] | None = None, shown: str | None = None) -> Table:
-    """Read a CSV or XLSX file by its content (the extension must not lie)."""
+def read_table(
+    path: str | Path, sheet: str | None = None, schema_names: set[str] | None = None, shown: str | None = None, pad: int = 0
+) -> Table:
+    """Read a CSV or XLSX file by its content (the extension must not lie). `pad`: also read that many
+    cells beyond the header's width into the frame (`--fix` keeps them); a workbook is always padded."""
     path = Path(path)
     if path.is_file():  # size limits first, from os.stat and a streaming pass (safety.py, docs/safety.md)
         _check_limits(path)
@@ -561,7 +585,7 @@ def read_table(path: str | Path, sheet: str | None = None, schema_names: set[str
         return read_xlsx(path, sheet=sheet, schema_names=schema_names, shown=shown)
     if sheet is not None:
         raise UsageError("--sheet applies to Excel workbooks only", where=shown or str(path))
-    return read_csv(path, shown=shown)
+    return read_csv(path, shown=shown, pad=pad)
 
 
 # ---------------------------------------------------------------------------------------------- data packages

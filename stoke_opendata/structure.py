@@ -233,13 +233,14 @@ def check_structure(table: Table, schema: dict, references: References | None = 
         blank_rows = pl.Series(ROW, [], dtype=pl.Int64)
     blank = frame[ROW].is_in(blank_rows.implode()) if blank_rows.len() else pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
     odd = blank | (counts != width)
-    extra_col = column_name(width)
+    positions = odd.arg_true()
     structural = pl.DataFrame(
         {
-            ROW: frame[ROW].filter(odd),
-            "__blank__": blank.filter(odd),
-            "__count__": counts.filter(odd),
-            extra_col: frame[extra_col].filter(odd) if extra_col in frame.columns else pl.Series([None] * int(odd.sum()), dtype=pl.String),
+            ROW: frame[ROW].gather(positions),
+            "__blank__": blank.gather(positions),
+            "__count__": counts.gather(positions),
+            # the first extra cell's text, as the reader found it (rows with more cells than the header)
+            "__extra__": pl.Series([table.extra_values.get(i) for i in positions.to_list()], dtype=pl.String),
         }
     )
     for row, is_blank, count, extra in structural.iter_rows():

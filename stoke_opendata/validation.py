@@ -233,9 +233,11 @@ def fix_path(path, out, sheet=None, schema=None, catalogue_dir=None, markers=())
     from stoke_opendata.fixing import fix_table, write_fixed
     from stoke_opendata.reading import read_table
 
+    from stoke_opendata.reading import PAD
+
     table_schema, _label = load_schema(schema)
     names = {f.get("name") for f in table_schema["fields"] if isinstance(f, dict)}
-    table = read_table(Path(path), sheet=sheet, schema_names=names)
+    table = read_table(Path(path), sheet=sheet, schema_names=names, pad=PAD)  # extra cells are kept, not lost
     if Path(out).resolve() == Path(path).resolve():
         raise UsageError("--fix must write to a new file, not over the input", where=str(out))
     try:

@@ -4,7 +4,7 @@ import json
 
 from stoke_opendata.fixing import changes_text, fix_table, write_fixed
 from stoke_opendata.paths import schema_path
-from stoke_opendata.reading import read_csv, read_xlsx
+from stoke_opendata.reading import PAD, read_csv, read_xlsx
 from stoke_opendata.validation import _Catalogue, fix_path, validate_paths
 from validation_fixtures import CATALOGUE, GOOD, HEADER, row, write_csv, write_xlsx
 
@@ -13,7 +13,7 @@ DEFINITIONS = _Catalogue(CATALOGUE).definitions()
 
 
 def fixed(tmp_path, rows, header=HEADER, markers=()):
-    frame, changes = fix_table(read_csv(write_csv(tmp_path, rows, header=header)), SCHEMA, DEFINITIONS, markers)
+    frame, changes = fix_table(read_csv(write_csv(tmp_path, rows, header=header), pad=PAD), SCHEMA, DEFINITIONS, markers)
     return frame, {(c.row, c.column): (c.old, c.new) for c in changes}, changes
 
 
@@ -84,3 +84,12 @@ def test_fix_from_xlsx(tmp_path):
     out = tmp_path / "out.csv"
     write_fixed(frame, out)
     assert "68.1" in out.read_text()
+
+
+def test_fix_table_refuses_a_table_read_without_its_extra_cells(tmp_path):
+    """Extra cells are kept by --fix: a table read without padding would lose them, so it is refused."""
+    import pytest
+
+    table = read_csv(write_csv(tmp_path, [GOOD[2] + ",stray"]))
+    with pytest.raises(ValueError, match="pad"):
+        fix_table(table, SCHEMA, DEFINITIONS)

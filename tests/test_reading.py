@@ -67,8 +67,19 @@ def test_field_counts_see_extra_and_missing_cells_and_quotes(tmp_path):
     rows = [GOOD[0] + ",extra", "employment-rate,E06000021", GOOD[1].replace("APS Jan-Dec 2023", '"APS, Jan-Dec 2023"'), ",,,,,,,,,,,"]
     table = read_csv(write_csv(tmp_path, rows))
     assert table.field_counts.to_list() == [13, 2, 12, 12]
-    assert cells(table, 12)[0] == "extra"
+    assert table.extra_values == {0: "extra"}  # what the extra-cell problem shows
+    assert "12" not in table.frame.columns  # validation reads no padding column
     assert cells(table, 10)[2] == "APS, Jan-Dec 2023"
+    padded = read_csv(write_csv(tmp_path, rows), pad=1)  # --fix keeps the extra cells
+    assert cells(padded, 12)[0] == "extra"
+    assert padded.field_counts.to_list() == [13, 2, 12, 12] and padded.extra_values == {0: "extra"}
+
+
+def test_extra_values_of_quoted_and_blank_extra_cells(tmp_path):
+    rows = [GOOD[1] + ',"x, y",z', GOOD[1] + ",", GOOD[1] + ",,tail", GOOD[1]]
+    table = read_csv(write_csv(tmp_path, rows))
+    assert table.field_counts.to_list() == [14, 13, 14, 12]
+    assert table.extra_values == {0: "x, y", 1: None, 2: None}
 
 
 def test_quoted_newline_keeps_spreadsheet_row_numbers(tmp_path):
