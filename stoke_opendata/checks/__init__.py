@@ -83,12 +83,12 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
         # rules are faster on the aligned chunks too (~0.012 -> ~0.006 s)
         attributes = pl.concat([table[chunk] for chunk in index.get_chunks()], rechunk=False).get_columns()
     else:
-        attributes = [pl.repeat(None, frame.height, dtype=dtype, eager=True).alias(_attribute_name(key)) for key, dtype in _attribute_types()]
+        attributes = [pl.lit(None, dtype=dtype).alias(_attribute_name(key)) for key, dtype in _attribute_types()]
     # (an expression over the frame keeps its chunks; Series.is_null() would return one chunk)
     if "value" in checked.raw.columns:
         value_blank = checked.raw.select(pl.col("value").is_null().alias("_value_blank")).to_series()
     else:
-        value_blank = pl.repeat(True, frame.height, eager=True).alias("_value_blank")
+        value_blank = pl.lit(True).alias("_value_blank")
     frame = frame.with_columns(*attributes, value_blank)
     reported = {(p.row, p.column) for p in checked.problems if p.severity == "error" and p.row is not None}
     return Context(
