@@ -19,12 +19,12 @@ Pure standard library: rows are mappings of column name to text (CSV) or to numb
 from __future__ import annotations
 
 import math
-import os
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, MutableMapping, Sequence
 
 from stoke_opendata.errors import UsageError
+from stoke_opendata.settings import env_number
 from stoke_opendata.vocabulary import RATE_MULTIPLIERS
 
 DEFAULT_THRESHOLD = 10
@@ -101,17 +101,7 @@ def threshold_override(option: int | None = None, environ: Mapping[str, str] | N
         if option < 1:
             raise UsageError(f"--threshold must be a whole number of at least 1, not {option}")
         return option
-    env = os.environ if environ is None else environ
-    text = (env.get(THRESHOLD_ENV) or "").strip()
-    if not text:
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"{THRESHOLD_ENV} must be a whole number, not {text!r}") from None
-    if value < 1:
-        raise UsageError(f"{THRESHOLD_ENV} must be at least 1, not {value}")
-    return value
+    return env_number(THRESHOLD_ENV, None, kind=int, minimum=1, environ=environ)
 
 
 def threshold_for(indicator, override: int | None = None) -> int:

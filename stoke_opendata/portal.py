@@ -23,6 +23,7 @@ from typing import Any, Callable, Optional
 
 from stoke_opendata import __version__
 from stoke_opendata.errors import PortalError
+from stoke_opendata.settings import env_number
 
 USER_AGENT = f"stoke-opendata/{__version__}"
 DEFAULT_TIMEOUT = (5.0, 120.0)  # seconds: connect, read (read: env STOKE_OPENDATA_TIMEOUT)
@@ -134,8 +135,8 @@ class PortalClient:
 
         self.settings = settings
         self.url = settings.url
-        self.timeout = timeout or (DEFAULT_TIMEOUT[0], _env_number("STOKE_OPENDATA_TIMEOUT", DEFAULT_TIMEOUT[1]))
-        self.retries = retries if retries is not None else int(_env_number("STOKE_OPENDATA_RETRIES", DEFAULT_RETRIES))
+        self.timeout = timeout or (DEFAULT_TIMEOUT[0], env_number("STOKE_OPENDATA_TIMEOUT", DEFAULT_TIMEOUT[1], error=PortalError))
+        self.retries = retries if retries is not None else int(env_number("STOKE_OPENDATA_RETRIES", DEFAULT_RETRIES, error=PortalError))
         self.backoff = backoff if backoff is not None else DEFAULT_BACKOFF
         retries, backoff = self.retries, self.backoff
         self.calls = 0  # Action API calls made (each counted once, however many retries it took)
@@ -379,20 +380,6 @@ class PortalClient:
         return PortalError(
             f"{self.url} did not answer {action} like a CKAN Action API (HTTP {status or '?'})"
         )
-
-
-def _env_number(name: str, default: float) -> float:
-    """A non-negative number from the environment (STOKE_OPENDATA_TIMEOUT, STOKE_OPENDATA_RETRIES)."""
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise PortalError(f"{name}={raw!r} must be a number") from None
-    if value < 0:
-        raise PortalError(f"{name}={raw!r} must not be negative")
-    return value
 
 
 def _message(exc: Exception) -> str:

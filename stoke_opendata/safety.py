@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator, Mapping
 
 from stoke_opendata.errors import InputError, UsageError
+from stoke_opendata.settings import env_number
 
 MAX_FILE_MB_ENV = "STOKE_OPENDATA_MAX_FILE_MB"
 MAX_LINE_BYTES_ENV = "STOKE_OPENDATA_MAX_LINE_BYTES"
@@ -56,25 +57,12 @@ class Limits:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Limits":
         env = os.environ if environ is None else environ
-        mb = _positive(env, MAX_FILE_MB_ENV, DEFAULT_MAX_FILE_MB, float)
+        mb = env_number(MAX_FILE_MB_ENV, DEFAULT_MAX_FILE_MB, kind=float, exclusive=True, environ=env)
         return cls(
             max_file_bytes=int(mb * 1024 * 1024),
-            max_line_bytes=int(_positive(env, MAX_LINE_BYTES_ENV, DEFAULT_MAX_LINE_BYTES, int)),
-            max_cell_chars=int(_positive(env, MAX_CELL_CHARS_ENV, DEFAULT_MAX_CELL_CHARS, int)),
+            max_line_bytes=int(env_number(MAX_LINE_BYTES_ENV, DEFAULT_MAX_LINE_BYTES, kind=int, exclusive=True, environ=env)),
+            max_cell_chars=int(env_number(MAX_CELL_CHARS_ENV, DEFAULT_MAX_CELL_CHARS, kind=int, exclusive=True, environ=env)),
         )
-
-
-def _positive(env: Mapping[str, str], name: str, default, kind):
-    text = (env.get(name) or "").strip()
-    if not text:
-        return default
-    try:
-        value = kind(text)
-    except ValueError:
-        raise UsageError(f"{name} must be a number, not {text!r}") from None
-    if not value > 0:
-        raise UsageError(f"{name} must be greater than 0, not {text!r}")
-    return value
 
 
 def remote_allowed(option: bool = False, environ: Mapping[str, str] | None = None) -> bool:
