@@ -24,6 +24,7 @@ COMMANDS = {
     "progress": "progress",
     "publish": "publish",
     "download": "download",
+    "site": "site",
 }
 
 
