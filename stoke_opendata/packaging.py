@@ -413,20 +413,8 @@ def build_package(
         chart_entries = []
         if manifest.charts:
             chart_entries = _draw_charts(manifest, work, observations_rows, progress_rows, catalogue)
-            for entry in chart_entries:
-                path = work / entry["path"]
-                resources.append(
-                    {
-                        "name": entry["name"],
-                        "title": entry["title"],
-                        "description": entry["description"],
-                        "path": entry["path"],
-                        "format": manifest.chart_format,
-                        "mediatype": CHART_MEDIATYPES[manifest.chart_format],
-                        "bytes": path.stat().st_size,
-                        "hash": f"sha256:{sha256_of(path)}",
-                    }
-                )
+            if chart_entries:
+                resources.append(_chart_bundle(work, chart_entries, created))
 
         descriptor = _descriptor(manifest, datasets, catalogue, created, resources, observations_rows)
         write_json(work / "datapackage.json", descriptor)
@@ -482,6 +470,27 @@ def write_zip(folder: Path, zip_path: Path, created: datetime) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return zip_path
+
+
+def _chart_bundle(work: Path, chart_entries: list[dict], created: datetime) -> dict:
+    """One resource for all the charts: charts.zip (reproducible), instead of one resource per chart.
+
+    On a portal a dataset of 54 chart files reads as a wall of images; the residents' site
+    (`stoke-opendata site`) is where each chart is shown beside its table, and the zip keeps every chart
+    downloadable from the portal. The PNGs stay in charts/ for the package's README."""
+    path = write_zip(work / "charts", work / "charts.zip", created)
+    return {
+        "name": "charts",
+        "title": f"Charts: {len(chart_entries)} indicator charts (zip of PNG images)",
+        "description": f"One chart per indicator with data ({len(chart_entries)}), as PNG images in one zip file: "
+        "the area against its comparator, with the straight line to the target where there is one. Each chart "
+        "is also shown, with its figures as a table, on the indicator's page of the council's progress site.",
+        "path": "charts.zip",
+        "format": "zip",
+        "mediatype": "application/zip",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{sha256_of(path)}",
+    }
 
 
 # --------------------------------------------------------------------------- metadata
