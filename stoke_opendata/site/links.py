@@ -72,3 +72,21 @@ def local(name: str, files: list[str], root: str) -> list[Link]:
                  "charts.zip": "All charts of this dataset (PNG images, zip)"}.get(rel, rel.rsplit("/", 1)[-1])
         out.append(Link(label, f"{root}{DOWNLOADS}/{quote(name)}/{quote(rel)}"))
     return out
+
+
+SITE_URL_ENV = "STOKE_OPENDATA_SITE_URL"
+
+
+def site_page_url(name: str) -> str:
+    """A dataset's page on the site published at $STOKE_OPENDATA_SITE_URL ('' when it is not set), for
+    the portal to link back to the site."""
+    import os
+
+    from stoke_opendata.errors import UsageError
+
+    base = os.environ.get(SITE_URL_ENV, "").strip()
+    if not base:
+        return ""
+    if not base.startswith(("http://", "https://", "file://")):
+        raise UsageError(f"{SITE_URL_ENV} must start with http://, https:// or file://, not {base!r}")
+    return f"{base.rstrip('/')}/datasets/{quote(name)}.html"
