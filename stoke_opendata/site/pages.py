@@ -190,8 +190,8 @@ def indicator_context(facts: dict, data: SiteData, links: dict[str, PackageLinks
         pl = links.get(view.package.name) or PackageLinks(view.package.name)
         portal = [pl.resources[p] for p in ("data/observations.csv", "data/progress.csv", "data/targets.csv",
                                             "charts.zip", "datapackage.json") if p in pl.resources]
-        queries = [q for q in (pl.datastore_query("data/observations.csv", ind.id),
-                               pl.datastore_query("data/progress.csv", ind.id)) if q]
+        queries = [q for q in (pl.datastore_query("data/observations.csv", ind.id) if view.observations else None,
+                               pl.datastore_query("data/progress.csv", ind.id) if view.progress else None) if q]
         notes = list(dict.fromkeys(words.clean(r.get("notes")) for r in view.observations if r.get("notes")))
         views.append({"package": view.package, "chart": summary.chart(view, record, data),
                       "observations": _observation_rows(view, record, data), "notes": notes,
