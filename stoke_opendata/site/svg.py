@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from stoke_opendata.periods import period_position
 
-WIDTH, HEIGHT = 640, 360
-LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 96  # room for y labels, the x labels and the legend
+WIDTH, HEIGHT = 480, 330
+LEFT, RIGHT, TOP, BOTTOM = 84, 12, 12, 104  # room for y labels, the x labels and the legend
 STYLES = {  # kind -> (css class, marker shape, words for the legend)
-    "city": ("s-city", "circle", "solid line, circles"),
-    "comparator": ("s-comp", "square", "dashed line, squares"),
-    "target": ("s-target", "diamond", "dotted line, diamonds"),
+    "city": ("s-city", "circle", "solid, circles"),
+    "comparator": ("s-comp", "square", "dashed, squares"),
+    "target": ("s-target", "diamond", "dotted, diamonds"),
 }
 
 
@@ -104,9 +104,10 @@ def layout(lines: list[Line], frequency: str | None, fmt=lambda v: f"{v:g}") -> 
             labels.setdefault(sx(x), period)
     positions = sorted(labels)
     keep, last = [], -1e9
-    for pos in positions:  # drop labels that would overlap (about 44 px each)
-        if pos - last >= 44 or pos == positions[-1] and not keep:
+    for pos in positions:  # drop labels that would overlap (about 52 px each at 14 px)
+        if pos - last >= 52 or pos == positions[-1] and not keep:
             keep.append(pos)
             last = pos
     chart.x_ticks = [(pos, labels[pos]) for pos in keep]
+    chart.height = int(bottom + 32 + 20 * len(chart.legend))  # no empty band below a short legend
     return chart
