@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from stoke_opendata.charts import ChartSpec, Series, draw, unit_label
+from stoke_opendata.package.charts import ChartSpec, Series, draw, unit_label
 
 SPEC = ChartSpec(
     title="Healthy life expectancy at birth (female)",

@@ -4,14 +4,14 @@ import json
 
 import pytest
 
-from stoke_opendata import checks
-from stoke_opendata.checks.base import REGISTRY, Rule, RowCheck
-from stoke_opendata.checks.gaps import gap_bases
-from stoke_opendata.paths import schema_path
-from stoke_opendata.problems import CODES
-from stoke_opendata.reading import read_csv
-from stoke_opendata.structure import check_structure
-from stoke_opendata.validation import _Catalogue
+from stoke_opendata.validate import checks
+from stoke_opendata.validate.checks.base import REGISTRY, Rule, RowCheck
+from stoke_opendata.validate.checks.gaps import gap_bases
+from stoke_opendata.catalogue.paths import schema_path
+from stoke_opendata.validate.problems import CODES
+from stoke_opendata.validate.reading import read_csv
+from stoke_opendata.validate.structure import check_structure
+from stoke_opendata.validate.validator import _Catalogue
 from validation_fixtures import CATALOGUE, GOOD, row, write_csv
 
 SCHEMA = json.loads(schema_path("observations").read_text())
@@ -133,7 +133,7 @@ def test_adding_a_check_is_one_class(tmp_path):
 
 def test_pandera_finds_the_same_rows(tmp_path):
     """The same expressions run through pandera.polars give the same failing rows as the direct run."""
-    from stoke_opendata.checks.pandera_adapter import pandera_failures
+    from stoke_opendata.validate.checks.pandera_adapter import pandera_failures
 
     rows = [row(0, value="100.1", lower_ci="", upper_ci=""), row(1, lower_ci="80"), row(5, numerator="200000"), row(3, value="1045.5", period="2023"), row(2, value="", lower_ci="", upper_ci="")]
     ctx = context(tmp_path, rows)

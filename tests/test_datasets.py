@@ -1,4 +1,4 @@
-"""The bundled datasets: discovery (stoke_opendata.datasets), validity with foreign keys, the
+"""The bundled datasets: discovery (stoke_opendata.catalogue.datasets), validity with foreign keys, the
 observations contract, and the figures themselves checked against the source documents."""
 
 import csv
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from stoke_opendata import datasets
-from stoke_opendata.definitions import load_catalogue
+from stoke_opendata.catalogue import datasets
+from stoke_opendata.catalogue.definitions import load_catalogue
 from stoke_opendata.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,7 +124,7 @@ def test_status_measured_means_observed():
 
 
 def test_periods_follow_each_indicators_frequency():
-    from stoke_opendata.vocabulary import period_matches
+    from stoke_opendata.catalogue.vocabulary import period_matches
 
     catalogue = load_catalogue(ROOT / "schemas")
     for name, row in _observations():

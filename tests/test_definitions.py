@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stoke_opendata.definitions import load_catalogue
-from stoke_opendata.vocabulary import FREQUENCIES, GSS_CODE, INDICATOR_STATUSES, SLUG, THEMES, UNITS
+from stoke_opendata.catalogue.definitions import load_catalogue
+from stoke_opendata.catalogue.vocabulary import FREQUENCIES, GSS_CODE, INDICATOR_STATUSES, SLUG, THEMES, UNITS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from stoke_opendata import disclosure
-from stoke_opendata.definitions import Area, Catalogue, Indicator
+from stoke_opendata.safety import disclosure
+from stoke_opendata.catalogue.definitions import Area, Catalogue, Indicator
 from stoke_opendata.errors import UsageError
 
 CITY, ENGLAND = "E06000021", "E92000001"

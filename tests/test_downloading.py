@@ -9,7 +9,7 @@ import json
 import pytest
 
 from package_factory import make_package
-from stoke_opendata.publishing import Publisher, read_package
+from stoke_opendata.portal.publishing import Publisher, read_package
 
 
 def _publish(client, folder):

@@ -2,10 +2,10 @@
 
 import json
 
-from stoke_opendata.fixing import changes_text, fix_table, write_fixed
-from stoke_opendata.paths import schema_path
-from stoke_opendata.reading import PAD, read_csv, read_xlsx
-from stoke_opendata.validation import _Catalogue, fix_path, validate_paths
+from stoke_opendata.validate.fixing import changes_text, fix_table, write_fixed
+from stoke_opendata.catalogue.paths import schema_path
+from stoke_opendata.validate.reading import PAD, read_csv, read_xlsx
+from stoke_opendata.validate.validator import _Catalogue, fix_path, validate_paths
 from validation_fixtures import CATALOGUE, GOOD, HEADER, row, write_csv, write_xlsx
 
 SCHEMA = json.loads(schema_path("observations").read_text())

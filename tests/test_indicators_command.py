@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from stoke_opendata.cli import cli, main
-from stoke_opendata.definitions import load_catalogue
-from stoke_opendata.paths import schemas_dir
+from stoke_opendata.catalogue.definitions import load_catalogue
+from stoke_opendata.catalogue.paths import schemas_dir
 
 
 def _invoke(*args):

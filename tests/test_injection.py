@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from stoke_opendata import injection
+from stoke_opendata.safety import injection
 
 SCHEMA = {
     "fields": [

@@ -3,10 +3,10 @@
 import pytest
 import yaml
 
-from stoke_opendata import paths
+from stoke_opendata.catalogue import paths
 from stoke_opendata.errors import InputError, UsageError
-from stoke_opendata.manifests import load_manifest, load_manifests, select
-from stoke_opendata.vocabulary import THEMES
+from stoke_opendata.package.manifests import load_manifest, load_manifests, select
+from stoke_opendata.catalogue.vocabulary import THEMES
 
 GOOD = {
     "name": "stoke-healthier",

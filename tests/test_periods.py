@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from stoke_opendata.periods import period_end, period_position, sort_key
+from stoke_opendata.catalogue.periods import period_end, period_position, sort_key
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from stoke_opendata import paths
-from stoke_opendata.definitions import Area, Catalogue, Indicator
+from stoke_opendata.catalogue import paths
+from stoke_opendata.catalogue.definitions import Area, Catalogue, Indicator
 from stoke_opendata.errors import InputError
-from stoke_opendata.progress import (
+from stoke_opendata.package.progress import (
     ACHIEVED,
     FIELD_NAMES,
     NO_NEW_DATA,

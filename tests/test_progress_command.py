@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from packaging_fixtures import make_home
 from stoke_opendata.cli import cli
-from stoke_opendata.progress import FIELD_NAMES
+from stoke_opendata.package.progress import FIELD_NAMES
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 
 from package_factory import make_package, observation_rows, rewrite_descriptor, unique_name
 from stoke_opendata.errors import InvalidDataError
-from stoke_opendata.portal import PortalClient, PortalSettings
-from stoke_opendata.publishing import (
+from stoke_opendata.portal.client import PortalClient, PortalSettings
+from stoke_opendata.portal.publishing import (
     CREATED_BY,
     DESCRIPTOR,
     Publisher,
@@ -202,7 +202,7 @@ def test_dry_run_changes_nothing(client, tmp_path, run_cli, portal):
     doc = json.loads(out)
     assert doc["dry_run"] is True and doc["result"] is None
     assert doc["plan"]["datasets"][0]["action"] == "create"
-    from stoke_opendata.portal import PortalNotFound
+    from stoke_opendata.portal.client import PortalNotFound
 
     with pytest.raises(PortalNotFound):
         client.action("package_show", id=folder.name)
@@ -236,7 +236,7 @@ def test_datastore_is_typed_keyed_and_publicly_queryable(client, anonymous, tmp_
     info = client.action("datastore_info", id=res["id"])
     assert info  # the table exists with its schema
     # the primary key holds: inserting a duplicate row is refused by PostgreSQL
-    from stoke_opendata.portal import PortalError
+    from stoke_opendata.portal.client import PortalError
 
     row = {k: v for k, v in found["records"][0].items() if k != "_id"}
     with pytest.raises(PortalError):
@@ -354,7 +354,7 @@ def test_cli_refuses_an_invalid_package_before_sending_anything(run_cli, portal,
     code, out, err = run_cli(["publish", folder], env=portal.env())
     assert code == 1
     assert err.startswith("error: ") and err.count("\n") == 1 and "fails validation" in err
-    from stoke_opendata.portal import PortalNotFound
+    from stoke_opendata.portal.client import PortalNotFound
 
     with pytest.raises(PortalNotFound):
         client.action("package_show", id=folder.name)

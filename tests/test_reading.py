@@ -4,7 +4,7 @@ or one clear InputError naming the file and the cause."""
 import pytest
 
 from stoke_opendata.errors import InputError, UsageError
-from stoke_opendata.reading import ROW, is_descriptor, read_csv, read_descriptor, read_table, read_xlsx
+from stoke_opendata.validate.reading import ROW, is_descriptor, read_csv, read_descriptor, read_table, read_xlsx
 from validation_fixtures import GOOD, HEADER, write_csv, write_xlsx
 
 
@@ -202,7 +202,7 @@ def test_descriptor_refuses_what_it_must_not_read(tmp_path, resource, cause):
 def test_long_line_detection_matches_a_line_by_line_scan(tmp_path, limit):
     import random
 
-    from stoke_opendata.reading import _has_long_line
+    from stoke_opendata.validate.reading import _has_long_line
 
     rng = random.Random(limit)
     for trial in range(30):
@@ -236,7 +236,7 @@ def test_line_lengths_same_with_polars_line_scanner_and_the_csv_scan(data, monke
     """pl.scan_lines (unstable in polars) and the CSV scan it replaces give the same lengths, for bytes and files."""
     import polars as pl
 
-    from stoke_opendata import reading
+    from stoke_opendata.validate import reading
 
     path = tmp_path / "lines.csv"
     path.write_bytes(data)

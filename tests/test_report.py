@@ -5,9 +5,9 @@ import json
 import jsonschema
 import pytest
 
-from stoke_opendata import report as render
-from stoke_opendata.paths import schemas_dir
-from stoke_opendata.problems import FileInfo, Problem, Report
+from stoke_opendata.validate import report as render
+from stoke_opendata.catalogue.paths import schemas_dir
+from stoke_opendata.validate.problems import FileInfo, Problem, Report
 
 SCHEMA = json.loads((schemas_dir() / "validation-report.schema.json").read_text())
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from stoke_opendata import safety
+from stoke_opendata.safety import guards as safety
 from stoke_opendata.errors import InputError, UsageError
 
 

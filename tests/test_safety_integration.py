@@ -20,7 +20,7 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("STOKE_OPENDATA_HOME", str(home))
     monkeypatch.delenv("STOKE_OPENDATA_KEEP_FORMULA_TEXT", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    from stoke_opendata.definitions import load_catalogue
+    from stoke_opendata.catalogue.definitions import load_catalogue
 
     load_catalogue.cache_clear()
     yield home
@@ -37,8 +37,8 @@ def _codes(outcome):
 
 
 def test_formula_text_is_an_error_then_kept_text_is_neutralised(home, tmp_path, monkeypatch):
-    from stoke_opendata.manifests import load_manifests
-    from stoke_opendata.packaging import build_package, check_datasets
+    from stoke_opendata.package.manifests import load_manifests
+    from stoke_opendata.package.build import build_package, check_datasets
 
     _append(home, "healthier", ["smoking-prevalence", "E92000001", "England", "2019", "-0", "", "", "", "", "final",
                                 "=HYPERLINK(\"http://evil.example\",\"click\")", "@SUM(1)"])
@@ -68,7 +68,7 @@ def test_formula_text_is_an_error_then_kept_text_is_neutralised(home, tmp_path, 
 
 
 def test_unsuppressed_disclosive_count_is_refused_until_suppressed(home, tmp_path):
-    from stoke_opendata.packaging import check_datasets
+    from stoke_opendata.package.build import check_datasets
 
     _append(home, "healthier", ["unused-indicator", "E05008290", "Abbey Hulton and Townsend", "2023", "4", "", "", "",
                                 "", "final", "Council records", ""])
@@ -86,9 +86,9 @@ def test_unsuppressed_disclosive_count_is_refused_until_suppressed(home, tmp_pat
 def test_publish_refuses_a_package_with_an_unsuppressed_small_count(tmp_path):
     """The publish gate (validation) refuses before any request: no portal is needed to prove it."""
     from package_factory import make_package, observation_rows, annual_indicator_ids, rewrite_descriptor
-    from stoke_opendata.definitions import load_catalogue
+    from stoke_opendata.catalogue.definitions import load_catalogue
     from stoke_opendata.errors import InvalidDataError
-    from stoke_opendata.publishing import check_package, read_package
+    from stoke_opendata.portal.publishing import check_package, read_package
 
     catalogue = load_catalogue()
     disclosive = sorted(i for i, ind in catalogue.indicators.items() if ind.disclosive and ind.unit == "count")

@@ -3,8 +3,8 @@
 import pytest
 
 from stoke_opendata.errors import UsageError
-from stoke_opendata.reading import read_csv
-from stoke_opendata.structure import check_structure, enum_hint, label_hint, type_hint
+from stoke_opendata.validate.reading import read_csv
+from stoke_opendata.validate.structure import check_structure, enum_hint, label_hint, type_hint
 
 
 def check(tmp_path, text, schema, references=None):

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from stoke_opendata.cli import cli, main
-from stoke_opendata.paths import schemas_dir
+from stoke_opendata.catalogue.paths import schemas_dir
 from validation_fixtures import CATALOGUE, FIELDS, GOOD, row, write_csv, write_xlsx
 
 REPORT_SCHEMA = json.loads((schemas_dir() / "validation-report.schema.json").read_text())

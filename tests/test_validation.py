@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from stoke_opendata.problems import CODES
-from stoke_opendata.validation import validate_package, validate_paths
+from stoke_opendata.validate.problems import CODES
+from stoke_opendata.validate.validator import validate_package, validate_paths
 from validation_fixtures import CATALOGUE, GOOD, HEADER, codes, row, write_csv, write_xlsx
 
 SERIES = [f"employment-rate,E06000021,Stoke-on-Trent,{y},{v},,,,,final,APS," for y, v in zip(range(2015, 2023), (66.0, 66.4, 67.1, 66.8, 67.5, 66.9, 67.2, 6.7))]
@@ -125,7 +125,7 @@ def _package(tmp_path, observations):
         "id,title,theme,mission,objective,unit,minimum,maximum,higher_is_better,frequency,comparator_area_code,status,disclosive,disclosure_threshold,document,section,description\n"
         "employment-rate,Employment rate,wealthier,1,,percent,,,true,annual,,measured,false,,doc.txt,s,\n"
     )
-    from stoke_opendata.paths import schemas_dir
+    from stoke_opendata.catalogue.paths import schemas_dir
 
     descriptor = {
         "name": "pkg",
@@ -155,7 +155,7 @@ def test_validate_paths_accepts_descriptors(tmp_path):
 
 
 def test_bundled_datasets_validate():
-    from stoke_opendata.paths import datasets_dir
+    from stoke_opendata.catalogue.paths import datasets_dir
 
     descriptors = sorted(datasets_dir().glob("*/datapackage.json"))
     if not descriptors:
@@ -167,7 +167,7 @@ def test_bundled_datasets_validate():
 
 
 def test_every_code_is_documented():
-    from stoke_opendata.paths import home
+    from stoke_opendata.catalogue.paths import home
 
     docs = (home() / "docs" / "validation.md").read_text()
     safety = home() / "docs" / "safety.md"
