@@ -1,6 +1,6 @@
 """Seeded fault runs against the real local CKAN: publish through the fault proxy (or while CKAN is killed
 and restarted), check that a failed publish left no dangling metadata, rerun normally, then check the
-portal holds exactly the package. Used by tests/test_faults.py (a few runs) and bench/soak_publish.py
+portal holds exactly the package. Used by tests/portal/test_faults.py (a few runs) and bench/soak_publish.py
 (50+ runs, figures in docs/safety.md).
 
 What "exactly" means, per run:

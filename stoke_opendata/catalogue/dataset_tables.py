@@ -14,7 +14,7 @@ from pathlib import Path
 
 from stoke_opendata.catalogue import paths
 from stoke_opendata.catalogue.datasets import read_json_object
-from stoke_opendata.errors import InputError, UsageError
+from stoke_opendata.errors import InputError
 
 TABLE_NAMES = ("observations", "targets", "indicators", "areas")
 

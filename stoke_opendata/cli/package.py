@@ -35,7 +35,8 @@ def command(names, out_dir, make_zip, manifest_dir, fmt):
 
     from stoke_opendata.errors import UsageError
     from stoke_opendata.package.manifests import load_manifests, select
-    from stoke_opendata.package.build import build_package, check_datasets
+    from stoke_opendata.package.build import build_package
+    from stoke_opendata.package.gate import check_datasets
 
     manifests = load_manifests(Path(manifest_dir) if manifest_dir else None)
     if not manifests:

@@ -1,6 +1,6 @@
 """`stoke-opendata suppress IN OUT`: apply statistical disclosure control to an observations CSV.
 
-A thin shell over stoke_opendata.safety.disclosure: parses options, prints every changed cell, exits.
+A thin shell over stoke_opendata.safety.suppression: parses options, prints every changed cell, exits.
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ def command(source, target, threshold, fmt):
     so no suppressed figure can be worked out by subtraction (secondary suppression). Every changed
     cell is listed. OUT is written whole or not at all; IN may equal OUT.
     """
-    from stoke_opendata.safety import disclosure
+    from stoke_opendata.safety import disclosure, suppression
     from stoke_opendata.catalogue.definitions import load_catalogue
     from stoke_opendata.catalogue import paths
 
     override = disclosure.threshold_override(threshold)
     catalogue = load_catalogue(paths.schemas_dir())
-    result = disclosure.suppress_file(source, target, catalogue, threshold=override)
+    result = suppression.suppress_file(source, target, catalogue, threshold=override)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
         return 0

@@ -81,8 +81,8 @@ def _xy(series: Series, frequency: str | None):
 def draw(spec: ChartSpec, path: Path, fmt: str = "png") -> Path:
     """Draw `spec` to `path` as PNG or SVG, deterministically, and return the path."""
     import matplotlib
-    from matplotlib.figure import Figure
     import matplotlib.style
+    from matplotlib.figure import Figure
 
     if fmt not in ("png", "svg"):
         raise ValueError(f"chart format must be png or svg, not {fmt!r}")

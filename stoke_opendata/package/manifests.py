@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stoke_opendata.catalogue import paths
-from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.catalogue.vocabulary import SLUG, STOKE, THEMES
+from stoke_opendata.errors import InputError, UsageError
 
 # licence id -> (title, url). Only the Open Government Licence is offered: it is what the council uses.
 LICENCES = {

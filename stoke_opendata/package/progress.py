@@ -39,8 +39,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Iterable, Mapping
 
-from stoke_opendata.errors import InputError
 from stoke_opendata.catalogue.periods import period_position
+from stoke_opendata.errors import InputError
 
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"

@@ -13,7 +13,7 @@ from stoke_opendata.validate.checks.base import Check, register
 from stoke_opendata.validate.problems import Problem
 from stoke_opendata.validate.reading import ROW
 
-# the codes as stoke_opendata.safety.disclosure names them (SMALL_COUNT, DERIVABLE; tests/test_validation.py sees them
+# the codes as stoke_opendata.safety.disclosure names them (SMALL_COUNT, DERIVABLE; tests/validate/test_validation.py sees them
 # end to end): that module (~8 ms to import) is loaded only when a table holds disclosive indicators
 SMALL_COUNT = "small-count-unsuppressed"
 DERIVABLE = "suppressed-cell-derivable"

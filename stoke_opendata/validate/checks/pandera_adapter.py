@@ -3,7 +3,7 @@
 `validate` does not run pandera itself: importing pandera.polars costs about a second here, which alone
 breaks the 1-second budget for a 100-row file (docs/validation.md has the measurements). The checks are
 therefore evaluated directly with polars, and this adapter hands the identical expressions to pandera for
-anyone who wants pandera's API or reports (tests/test_checks.py proves both find the same rows).
+anyone who wants pandera's API or reports (tests/validate/test_checks.py proves both find the same rows).
 """
 
 from __future__ import annotations

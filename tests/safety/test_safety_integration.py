@@ -38,7 +38,8 @@ def _codes(outcome):
 
 def test_formula_text_is_an_error_then_kept_text_is_neutralised(home, tmp_path, monkeypatch):
     from stoke_opendata.package.manifests import load_manifests
-    from stoke_opendata.package.build import build_package, check_datasets
+    from stoke_opendata.package.build import build_package
+    from stoke_opendata.package.gate import check_datasets
 
     _append(home, "healthier", ["smoking-prevalence", "E92000001", "England", "2019", "-0", "", "", "", "", "final",
                                 "=HYPERLINK(\"http://evil.example\",\"click\")", "@SUM(1)"])
@@ -68,7 +69,7 @@ def test_formula_text_is_an_error_then_kept_text_is_neutralised(home, tmp_path, 
 
 
 def test_unsuppressed_disclosive_count_is_refused_until_suppressed(home, tmp_path):
-    from stoke_opendata.package.build import check_datasets
+    from stoke_opendata.package.gate import check_datasets
 
     _append(home, "healthier", ["unused-indicator", "E05008290", "Abbey Hulton and Townsend", "2023", "4", "", "", "",
                                 "", "final", "Council records", ""])

@@ -13,7 +13,7 @@ from stoke_opendata.catalogue import datasets
 from stoke_opendata.catalogue.definitions import load_catalogue
 from stoke_opendata.errors import UsageError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"
 DATA = ["corporate-strategy-2024-28", "growth-prospectus-2025", "industrial-strategy-area-figures"]
 OBSERVATION_COLUMNS = ["indicator_id", "area_code", "area_name", "period", "value", "lower_ci", "upper_ci",

@@ -19,7 +19,9 @@ from packaging_fixtures import make_home, write_manifest
 from stoke_opendata.catalogue import paths
 from stoke_opendata.errors import InputError
 from stoke_opendata.package.manifests import load_manifests
-from stoke_opendata.package.build import build_package, check_datasets, created_timestamp, write_zip
+from stoke_opendata.package.build import build_package
+from stoke_opendata.package.files import created_timestamp, write_zip
+from stoke_opendata.package.gate import check_datasets
 from stoke_opendata.catalogue.dataset_tables import read_dataset
 
 FRICTIONLESS = str(Path(sys.executable).parent / "frictionless")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 CORPUS = HERE / "corpus"
 MANIFEST = json.loads((CORPUS / "expected.json").read_text())["files"]
 

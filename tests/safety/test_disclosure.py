@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from stoke_opendata.safety import disclosure
+from stoke_opendata.safety import disclosure, suppression
 from stoke_opendata.catalogue.definitions import Area, Catalogue, Indicator
 from stoke_opendata.errors import UsageError
 
@@ -108,7 +108,7 @@ def test_threshold_override_reaches_more_cells(catalogue):
 
 def test_primary_suppression_blanks_cells_and_sets_status(catalogue):
     rows = [row("children-in-care", WARDS[0], 4, numerator=4, status="provisional"), row("children-in-care", WARDS[1], 50)]
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     assert out[0]["value"] == "" and out[0]["numerator"] == "" and out[0]["status"] == "suppressed"
     assert out[1] == rows[1]
     assert rows[0]["value"] == "4", "the input rows are not changed"
@@ -128,7 +128,7 @@ def test_secondary_suppression_protects_a_part_of_a_published_total(catalogue):
         row("children-in-care", WARDS[2], 25),
         row("children-in-care", WARDS[3], 82),
     ]
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     reasons = {(c.index, c.reason) for c in changes if c.field == "value"}
     assert reasons == {(1, "primary"), (3, "secondary")}, "the next-smallest part (25) is suppressed too"
     assert out[0]["value"] == "150" and out[2]["value"] == "40" and out[4]["value"] == "82"
@@ -148,19 +148,19 @@ def test_no_secondary_when_two_parts_are_already_hidden_or_no_total(catalogue):
         row("children-in-care", WARDS[2], 60),
         row("children-in-care", WARDS[3], 82),
     ]
-    _, changes = disclosure.suppress(rows, catalogue)
+    _, changes = suppression.suppress(rows, catalogue)
     assert {c.reason for c in changes} == {"primary"}
     no_total = rows[1:]
-    _, changes = disclosure.suppress(no_total, catalogue)
+    _, changes = suppression.suppress(no_total, catalogue)
     assert {c.reason for c in changes} == {"primary"}
     other_period = [row("children-in-care", CITY, 150, period="2022")] + rows[1:2] + rows[3:]
-    _, changes = disclosure.suppress(other_period, catalogue)
+    _, changes = suppression.suppress(other_period, catalogue)
     assert {c.reason for c in changes} == {"primary"}, "a total of another period reveals nothing"
 
 
 def test_secondary_suppresses_the_total_when_it_has_one_part(catalogue):
     rows = [row("children-in-care", WARDS[0], 30), row("children-in-care", LSOAS[0], 2)]
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     assert out[0]["value"] == "" and out[1]["value"] == ""
     assert [c.reason for c in changes if c.field == "value"] == ["primary", "secondary"]
 
@@ -177,7 +177,7 @@ def test_secondary_cascades_through_levels(catalogue):
         row("children-in-care", LSOAS[1], 12),
         row("children-in-care", LSOAS[2], 16),
     ]
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     assert disclosure.find_risks(out, catalogue) == []
     hidden = {i for i, r in enumerate(out) if r["value"] == ""}
     assert 5 in hidden and 6 in hidden  # primary, then the smallest sibling
@@ -192,7 +192,7 @@ def test_rates_are_protected_through_their_numerators(catalogue):
         row("obesity-rate", WARDS[2], 25.0, numerator=50, denominator=200),
         row("obesity-rate", WARDS[3], 31.25, numerator=125, denominator=400),
     ]
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     suppressed = [i for i, r in enumerate(out) if r["status"] == "suppressed"]
     assert suppressed == [1, 3]
     assert out[3]["value"] == "" and out[3]["numerator"] == "" and out[3]["denominator"] == "200"
@@ -205,19 +205,19 @@ def test_already_suppressed_rows_count_as_hidden(catalogue):
         row("children-in-care", WARDS[1], 40),
         row("children-in-care", WARDS[2], 28),
     ]
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     assert [(c.index, c.reason) for c in changes if c.field == "value"] == [(3, "secondary")]
     # a row marked suppressed that still shows its small value is still a risk
     leaky = [row("children-in-care", WARDS[0], 3, status="suppressed")]
     assert [r.code for r in disclosure.find_risks(leaky, catalogue)] == [disclosure.SMALL_COUNT]
-    out, changes = disclosure.suppress(leaky, catalogue)
+    out, changes = suppression.suppress(leaky, catalogue)
     assert out[0]["value"] == "" and [c.field for c in changes] == ["value"]
 
 
 def test_dataframe_style_values_are_read_too(catalogue):
     rows = [{"indicator_id": "children-in-care", "area_code": WARDS[0], "period": "2023", "value": 4.0,
              "numerator": None, "lower_ci": None, "upper_ci": None, "status": "final"}]
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     assert out[0]["value"] is None and out[0]["status"] == "suppressed"
     assert changes[0].old == "4"
 
@@ -225,7 +225,7 @@ def test_dataframe_style_values_are_read_too(catalogue):
 def test_unknown_indicators_and_unparseable_values_are_left_to_other_checks(catalogue):
     rows = [row("no-such-indicator", WARDS[0], 1), row("children-in-care", WARDS[0], "lots")]
     assert disclosure.find_risks(rows, catalogue) == []
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     assert changes == [] and out == rows
 
 
@@ -257,7 +257,7 @@ def test_random_tables_end_safe(catalogue, seed):
         rows += [row("children-in-care", w, v, period=period) for w, v in zip(WARDS, wards)]
         rows += [row("children-in-care", a, v, period=period) for a, v in zip(LSOAS, lsoa)]
     rng.shuffle(rows)
-    out, changes = disclosure.suppress(rows, catalogue)
+    out, changes = suppression.suppress(rows, catalogue)
     assert disclosure.find_risks(out, catalogue) == []
     assert _no_cell_derivable(out, catalogue)
     for r in out:
@@ -269,12 +269,12 @@ def test_random_tables_end_safe(catalogue, seed):
         for name in before:
             assert (before[name] == after[name]) == ((i, name) not in changed)
     # suppressing again changes nothing
-    again, more = disclosure.suppress(out, catalogue)
+    again, more = suppression.suppress(out, catalogue)
     assert more == [] and again == out
 
 
 def test_changes_serialise_with_spreadsheet_row_numbers(catalogue):
-    _, changes = disclosure.suppress([row("children-in-care", WARDS[0], 4)], catalogue)
+    _, changes = suppression.suppress([row("children-in-care", WARDS[0], 4)], catalogue)
     first = changes[0].to_dict()
     assert first["row"] == 2 and first["column"] == "value" and first["reason"] == "primary"
     assert set(itertools.chain.from_iterable(c.to_dict() for c in changes)) >= {"why", "area_code"}

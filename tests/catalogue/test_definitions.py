@@ -11,7 +11,7 @@ import pytest
 from stoke_opendata.catalogue.definitions import load_catalogue
 from stoke_opendata.catalogue.vocabulary import FREQUENCIES, GSS_CODE, INDICATOR_STATUSES, SLUG, THEMES, UNITS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 SEEDS = ROOT.parent / "shared" / "seeds"
 STRATEGY = SEEDS / "004_188d96d908c85609.txt"

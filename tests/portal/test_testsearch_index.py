@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "portal" / "ckanext-testsearch"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "portal" / "ckanext-testsearch"))
 
 from ckanext.testsearch.index import TestOnlyIndex as Index  # noqa: E402
 from ckanext.testsearch.index import TestOnlySearchError as QueryError  # noqa: E402

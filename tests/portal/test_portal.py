@@ -261,7 +261,7 @@ def test_download_streams_and_hashes(client, portal, tmp_path):
 
 
 def test_portal_module_is_the_only_one_importing_http_libraries():
-    root = os.path.join(os.path.dirname(__file__), "..", "stoke_opendata")
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "stoke_opendata")
     offenders = []
     for dirpath, _dirs, files in os.walk(root):
         for name in files:
