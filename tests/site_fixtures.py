@@ -30,8 +30,8 @@ def _missing(reason: str):
 @pytest.fixture(scope="session")
 def bundled_packages(tmp_path_factory) -> list[Path]:
     """Every bundled manifest, packaged (validated data, as `stoke-opendata package` builds it)."""
-    from stoke_opendata.manifests import load_manifests
-    from stoke_opendata.packaging import build_package
+    from stoke_opendata.package.manifests import load_manifests
+    from stoke_opendata.package.build import build_package
 
     out = tmp_path_factory.mktemp("packages")
     return [build_package(m, out).directory for m in load_manifests()]

@@ -10,5 +10,11 @@ a table, its status in words and a JSON twin. No server and no JavaScript are ne
     words.py    figures, statuses, gaps and citations in plain words (pure)
     svg.py      chart geometry for the inline SVG (pure)
     pages.py    Jinja2 rendering with autoescape (every value from data is escaped)
+    links.py    download links: the portal's files and DataStore queries, the site's own copies
     build.py    the build: packages in, a complete site folder out, atomically
+
+Layer (pyproject [tool.importlinter]): below portal and cli, above package. It may import package
+(the progress method's wording, chart unit labels), catalogue, settings and errors; it never imports
+the portal client: the CLI fetches the portal's answers and passes them in. portal.publishing imports
+site.links only for the address of a dataset's site page.
 """

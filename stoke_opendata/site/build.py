@@ -133,7 +133,7 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
 
 
 def _method_steps() -> tuple[str, ...]:
-    from stoke_opendata.progress import METHOD_STEPS
+    from stoke_opendata.package.progress import METHOD_STEPS
 
     return METHOD_STEPS
 

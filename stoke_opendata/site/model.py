@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stoke_opendata.definitions import Area, Indicator, _area, _indicator
+from stoke_opendata.catalogue.definitions import Area, Indicator, _area, _indicator
 from stoke_opendata.errors import InputError
-from stoke_opendata.periods import sort_key
+from stoke_opendata.catalogue.periods import sort_key
 
 OPTIONAL_TABLES = ("observations", "targets", "progress", "indicators", "areas", "revisions")
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from stoke_opendata.charts import unit_label
-from stoke_opendata.documents import citations
+from stoke_opendata.package.charts import unit_label
+from stoke_opendata.catalogue.documents import citations
 from stoke_opendata.site import summary, words
 from stoke_opendata.site.links import PackageLinks, local
 from stoke_opendata.site.model import IndicatorRecord, SiteData
-from stoke_opendata.vocabulary import MISSION_TITLES, THEMES
+from stoke_opendata.catalogue.vocabulary import MISSION_TITLES, THEMES
 
 SITE_TITLE = "Stoke-on-Trent: where the city starts from, and its progress"
 PRIORITY_TITLES = {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from stoke_opendata.site import svg, words
 from stoke_opendata.site.model import IndicatorRecord, SiteData, View
-from stoke_opendata.periods import sort_key
+from stoke_opendata.catalogue.periods import sort_key
 
 
 @dataclass(frozen=True)

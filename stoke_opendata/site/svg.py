@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from stoke_opendata.periods import period_position
+from stoke_opendata.catalogue.periods import period_position
 
 WIDTH, HEIGHT = 480, 330
 LEFT, RIGHT, TOP, BOTTOM = 84, 12, 12, 104  # room for y labels, the x labels and the legend

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stoke_opendata.documents import DOCUMENT_TITLES
+from stoke_opendata.catalogue.documents import DOCUMENT_TITLES
 
 # status -> (label, symbol, css class, plain meaning). The label (text) always carries the status: the
 # symbol and colour only repeat it. Unknown statuses (a new method's categories) fall back to their words.
