@@ -7,7 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
-SITE ?= site
+# the residents' site: served by the local portal from .portal/public (extra_public_paths) at /progress/
+SITE_PATH := progress
+SITE := .portal/public/$(SITE_PATH)
 
 .PHONY: run test install portal portal-down browser bench soak docs clean
 
@@ -24,15 +26,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The main job on its embedded default: start the local portal, validate and package every bundled
-# dataset, publish the packages (each dataset's url pointing at its site page; --prune drops files an
-# older build published, such as one-resource-per-chart PNGs), then build the residents' site from
-# the packages, linked to the portal, and print where it is.
+# dataset, publish the packages (each dataset's url pointing at its page on the site; --prune drops files
+# an older build published, such as one-resource-per-chart PNGs), then build the residents' site from the
+# packages, linked to the portal and served by it, and print where it is.
 run: $(STAMP)
 	bash portal/up.sh
 	$(BIN)/stoke-opendata package --out $(OUT)
-	source .portal/env && STOKE_OPENDATA_SITE_URL="$${STOKE_OPENDATA_SITE_URL:-file://$(CURDIR)/$(SITE)}" \
+	source .portal/env && STOKE_OPENDATA_SITE_URL="$${STOKE_OPENDATA_SITE_URL:-$$CKAN_URL/$(SITE_PATH)}" \
 	  $(BIN)/stoke-opendata publish --prune $(OUT)/*/
-	source .portal/env && $(BIN)/stoke-opendata site $(OUT)/*/ --out $(SITE)
+	source .portal/env && $(BIN)/stoke-opendata site $(OUT)/*/ --out $(SITE) && \
+	  echo "the site, served by the local portal: $$CKAN_URL/$(SITE_PATH)/index.html"
 
 test: $(STAMP)
 	bash portal/up.sh
