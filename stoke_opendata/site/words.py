@@ -91,7 +91,7 @@ def figure(value: float | str | None, unit: str) -> str:
 
 def difference(value: float, unit: str) -> str:
     """The size of a difference in the indicator's unit (percentages as points)."""
-    if unit == "percent":
+    if unit in ("percent", "percent_change"):
         return f"{number(abs(value))} percentage points"
     if unit == "rank":
         return f"{number(abs(value))} places"
