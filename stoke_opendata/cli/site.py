@@ -29,8 +29,8 @@ def _portal_datasets(portal: str | None, names: list[str]) -> tuple[str | None, 
         for name in names:
             try:
                 found[name] = client.action("package_show", id=name)
-            except portal_client.PortalNotFound:
-                found[name] = None
+            except (portal_client.PortalNotFound, portal_client.PortalAuthError):
+                found[name] = None  # not published there (or private): the site links to its own copy
     return settings.url, found
 
 

@@ -61,6 +61,7 @@ class View:
 class IndicatorRecord:
     indicator: Indicator
     views: list[View] = field(default_factory=list)
+    raw: dict[str, str] = field(default_factory=dict)  # the catalogue row, columns newer than Indicator included
 
     @property
     def id(self) -> str:
@@ -136,17 +137,19 @@ def load(directories: list[Path]) -> SiteData:
     if dupes:
         raise InputError(f"the package {dupes[0]} is given twice", where=dupes[0])
     indicators: dict[str, Indicator] = {}
+    raw: dict[str, dict[str, str]] = {}
     areas: dict[str, Area] = {}
     for package in packages:
         where = str(package.directory / "datapackage.json")
         try:
             for row in package.tables.get("indicators", []):
                 indicators.setdefault(row["id"].strip(), _indicator(row))
+                raw.setdefault(row["id"].strip(), row)
             for row in package.tables.get("areas", []):
                 areas.setdefault(row["area_code"].strip(), _area(row))
         except (KeyError, ValueError) as exc:
             raise InputError(f"the indicators or areas table is malformed ({exc})", where=where) from None
-    records = {i: IndicatorRecord(ind) for i, ind in sorted(indicators.items())}
+    records = {i: IndicatorRecord(ind, raw=raw[i]) for i, ind in sorted(indicators.items())}
     for package in packages:
         views: dict[str, View] = {}
         for table in ("observations", "targets", "progress", "revisions"):

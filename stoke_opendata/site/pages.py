@@ -209,6 +209,11 @@ def indicator_context(facts: dict, data: SiteData, links: dict[str, PackageLinks
 
 
 def _publisher(record: IndicatorRecord) -> str:
+    """The statistics' publisher and series when the catalogue names them (columns `publisher`, `series`),
+    otherwise the council, whose documents print the figures."""
+    named = [(record.raw.get(k) or "").strip() for k in ("publisher", "series")]
+    if any(named):
+        return ": ".join(n for n in named if n)
     for view in record.views:
         for contributor in view.package.descriptor.get("contributors") or []:
             if contributor.get("role") == "publisher" and contributor.get("title"):

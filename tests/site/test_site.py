@@ -155,3 +155,28 @@ def test_a_folder_that_is_not_a_package_is_one_line_error(tmp_path, run_cli):
     code, out, err = run_cli(["site", tmp_path, "--out", tmp_path / "site"])
     assert code == 2 and "no datapackage.json here" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "site").exists()
+
+
+def test_publisher_and_series_from_the_catalogue_when_it_names_them(bundled_packages, tmp_path):
+    import csv
+
+    from stoke_opendata.site.build import build_site
+
+    source = next(p for p in bundled_packages if p.name == "stoke-growth-prospectus-2025")
+    package = tmp_path / source.name
+    shutil.copytree(source, package)
+    path = package / "data" / "indicators.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows, header = list(reader), reader.fieldnames + ["publisher", "series"]
+    for row in rows:
+        row.update(publisher="ONS", series="Annual Survey of Hours and Earnings") if row["id"] == "gross-weekly-pay-full-time" else None
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    build_site([package], tmp_path / "site")
+    page = (tmp_path / "site" / "indicators" / "gross-weekly-pay-full-time.html").read_text()
+    assert "<dt>Publisher</dt><dd>ONS: Annual Survey of Hours and Earnings</dd>" in page
+    other = (tmp_path / "site" / "indicators" / "people-in-employment.html").read_text()
+    assert "<dt>Publisher</dt><dd>Stoke-on-Trent City Council</dd>" in other
