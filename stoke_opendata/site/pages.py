@@ -74,7 +74,7 @@ def indicator_facts(record: IndicatorRecord, data: SiteData) -> dict:
         if points:
             latest = (data.area_name(area), points[-1][0], points[-1][1])
     return {"record": record, "status": words.status(key), "row": row,
-            "why": words.why(row, record.indicator.unit) if row else words.status(key).meaning.capitalize() + ".",
+            "why": words.why(row, record.indicator.unit, data.area_name) if row else words.status(key).meaning.capitalize() + ".",
             "gap": summary.gap(record, data),
             "latest": (f"{words.figure(latest[2], record.indicator.unit)} ({latest[1]})" if latest else "")}
 
@@ -136,8 +136,9 @@ def _progress_rows(view, record: IndicatorRecord, data: SiteData) -> list[dict]:
                                  if r.get("baseline_value") else "none published"),
                     "latest": (f"{words.figure(r.get('latest_value'), unit)} ({r.get('latest_period')})"
                                if r.get("latest_value") else "none published"),
-                    "target": target, "status": words.status(r.get("status")), "why": words.why(r, unit),
-                    "detail": words.clean(r.get("status_reason"))})
+                    "target": target, "status": words.status(r.get("status")),
+                    "why": words.why(r, unit, data.area_name),
+                    "detail": words.named(words.clean(r.get("status_reason")), data.area_name)})
     return out
 
 

@@ -128,8 +128,16 @@ def clean(text: str | None) -> str:
     return _FILE_NAME.sub(swap, text).strip()
 
 
-def why(row: dict[str, str], unit: str) -> str:
-    """One sentence saying why a progress row has its status."""
+_GSS = re.compile(r"\b[EKNSW]\d{8}\b")
+
+
+def named(text: str, area_name=None) -> str:
+    """Text with GSS area codes (K02000001) replaced by area names (United Kingdom) where known."""
+    return _GSS.sub(lambda m: area_name(m.group(0)) or m.group(0), text) if area_name else text
+
+
+def why(row: dict[str, str], unit: str, area_name=None) -> str:
+    """One sentence saying why a progress row has its status (area codes named by `area_name`)."""
     key = (row.get("status") or "").strip()
     baseline, latest = to_float(row.get("baseline_value")), to_float(row.get("latest_value"))
     level, expected = to_float(row.get("target_level")), to_float(row.get("expected_value"))
@@ -155,8 +163,8 @@ def why(row: dict[str, str], unit: str) -> str:
             return "Progress cannot be judged yet: no figure for the city has been published to start from."
         if "direction" in reason:
             return "Progress cannot be judged yet: the documents do not say whether higher or lower is better."
-        return f"Progress cannot be judged yet: {clean(reason)}."
-    reason = clean(row.get("status_reason"))
+        return f"Progress cannot be judged yet: {named(clean(reason), area_name)}."
+    reason = named(clean(row.get("status_reason")), area_name)
     return f"{status(key).label}: {reason}." if reason else f"{status(key).label}."
 
 
