@@ -1,0 +1,134 @@
+"""Cell rules: type-error, constraint-error (required, pattern, enum, minimum, maximum, lengths) and unique-error."""
+
+from __future__ import annotations
+
+import re
+
+from stoke_opendata.errors import UsageError
+from stoke_opendata.problems import Problem
+from stoke_opendata.tables.table import ROW
+from stoke_opendata.tableschema.field_types import _constraint_value
+from stoke_opendata.tableschema.hints import enum_hint, pattern_hint, type_hint
+
+
+def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=None, distinct=None) -> list[Problem]:
+    """type-error, constraint-error (required, pattern, enum, minimum, maximum, lengths) and unique-error."""
+    exprs = {}
+    patterns: dict[str, str] = {}
+    enums: dict[str, list[str]] = {}
+    for name, spec in specs.items():
+        if name not in present:
+            continue
+        ftype = spec.get("type", "string")
+        constraints = spec.get("constraints") or {}
+        raw_col, typed_col = pl.col(name), pl.col(f"{name}__typed")
+        if ftype not in ("string", "any") or spec.get("format") not in (None, "default"):
+            if ftype in ("number", "integer", "year", "boolean", "date", "datetime", "yearmonth"):
+                exprs[f"{name}|type-error|"] = raw_col.is_not_null() & typed_col.is_null()
+        ok = typed_col.is_not_null()
+        if constraints.get("required"):
+            exprs[f"{name}|constraint-error|required"] = raw_col.is_null()
+        if "pattern" in constraints:
+            pattern = constraints["pattern"]
+            try:
+                re.compile(pattern)
+            except re.error:
+                raise UsageError(f"the schema's pattern for {name!r} is not a valid regular expression: {pattern}") from None
+            patterns[name] = f"^(?:{pattern.lstrip('^').rstrip('$')})$"
+            exprs[f"{name}|constraint-error|pattern"] = None  # filled in below, from the distinct values
+        if "enum" in constraints:
+            options = constraints["enum"]
+            if ftype in ("string", "any"):
+                enums[name] = [str(o) for o in options]
+                exprs[f"{name}|constraint-error|enum"] = None  # filled in below, from the distinct values
+            else:
+                exprs[f"{name}|constraint-error|enum"] = ok & ~typed_col.is_in(options)
+        if "minimum" in constraints:
+            exprs[f"{name}|constraint-error|minimum"] = ok & (typed_col < _constraint_value(spec, constraints["minimum"]))
+        if "maximum" in constraints:
+            exprs[f"{name}|constraint-error|maximum"] = ok & (typed_col > _constraint_value(spec, constraints["maximum"]))
+        if "minLength" in constraints:
+            exprs[f"{name}|constraint-error|minLength"] = raw_col.is_not_null() & (raw_col.str.len_chars() < constraints["minLength"])
+        if "maxLength" in constraints:
+            exprs[f"{name}|constraint-error|maxLength"] = raw_col.is_not_null() & (raw_col.str.len_chars() > constraints["maxLength"])
+        if constraints.get("unique"):
+            exprs[f"{name}|unique-error|"] = ok & ~typed_col.is_first_distinct()
+    if not exprs:
+        return []
+    values = _distinct(pl, raw, set(patterns) | set(enums))
+    if distinct is not None:
+        distinct.update(values)
+    for name, regex in patterns.items():
+        bad = values[name].filter(~values[name].str.contains(regex))
+        exprs[f"{name}|constraint-error|pattern"] = pl.col(name).is_in(bad.implode()) if bad.len() else pl.lit(False)
+    for name, options in enums.items():
+        bad = values[name].filter(~values[name].is_in(options))
+        exprs[f"{name}|constraint-error|enum"] = pl.col(name).is_in(bad.implode()) if bad.len() else pl.lit(False)
+    both = raw.with_columns([typed[name].alias(f"{name}__typed") for name in specs if name in present])
+    masks = both.select(*[e.fill_null(False).alias(k) for k, e in exprs.items()])
+    any_fail = masks.select(pl.any_horizontal(pl.all())).to_series()
+    failing = pl.concat([raw.filter(any_fail), masks.filter(any_fail)], how="horizontal")
+    problems: list[Problem] = []
+    hints: dict = {}
+    # each rule's rows by position (a Series lookup, ~0.1 ms) rather than a filter of the failing rows'
+    # frame per rule (~1 ms each: ~20 rules)
+    rows_failing = failing[ROW].to_list()
+    texts: dict[str, list] = {}
+    for key in exprs:
+        name, code, constraint = key.split("|")
+        spec = specs[name]
+        positions = failing[key].arg_true().to_list()
+        if not positions:
+            continue
+        if name not in texts:
+            texts[name] = failing[name].to_list()
+        for row, value in ((rows_failing[i], texts[name][i]) for i in positions):
+            if constraint == "required" and short and row in short and short[row] <= position_of[name]:
+                continue  # the cell is beyond the end of a short row (missing-cell) or in a blank row (blank-row)
+            problems.append(_cell_problem(path, code, constraint or None, name, spec, row, value, hints))
+    return problems
+
+
+def _distinct(pl, raw, names: set[str]) -> dict:
+    """column -> its distinct values (nulls left out), for the pattern and enum checks. Coded columns (ids,
+    area codes, periods, statuses) hold few distinct values, and hashing a cell is several times cheaper
+    than running a regex on it (0.13 s -> ~0.04 s for three columns of 1M rows): the regexes and option
+    lists are applied to the distinct values, and the rows of the bad ones found by a hash lookup."""
+    if not names:
+        return {}
+    ordered = [n for n in raw.columns if n in names]
+    frame = raw.select(pl.col(name).unique().drop_nulls().implode() for name in ordered)
+    return {name: frame[name][0] for name in ordered}
+
+
+def _cell_problem(path, code, constraint, name, spec, row, value, hints) -> Problem:
+    cache_key = (code, constraint, name, value)
+    if cache_key not in hints:
+        hints[cache_key] = _describe(code, constraint, name, spec, value)
+    message, hint = hints[cache_key]
+    return Problem(path, code, message.replace("{row}", str(row)), hint, row=row, column=name, value=value, constraint=constraint)
+
+
+def _describe(code, constraint, name, spec, value) -> tuple[str, str]:
+    ftype = spec.get("type", "string")
+    constraints = spec.get("constraints") or {}
+    shown = "" if value is None else value
+    if code == "type-error":
+        return f"{shown!r} in {name} is not a valid {ftype}", type_hint(shown, ftype)
+    if code == "unique-error":
+        return f"{shown!r} in {name} appears more than once; each value must be unique", "remove or correct the repeated row"
+    if constraint == "required":
+        return f"{name} is required but the cell is blank", f"fill in {name}" + (f" ({spec['description']})" if spec.get("description") else "")
+    if constraint == "pattern":
+        return f"{shown!r} in {name} is not in the required format", pattern_hint(constraints["pattern"], shown, spec.get("description"))
+    if constraint == "enum":
+        return f"{shown!r} is not an allowed {name}", enum_hint(shown, constraints["enum"])
+    if constraint == "minimum":
+        return f"{shown} in {name} is below the minimum {constraints['minimum']}", f"{name} must be at least {constraints['minimum']}"
+    if constraint == "maximum":
+        return f"{shown} in {name} is above the maximum {constraints['maximum']}", f"{name} must be at most {constraints['maximum']}"
+    if constraint == "minLength":
+        return f"{shown!r} in {name} is too short", f"{name} must have at least {constraints['minLength']} characters"
+    if constraint == "maxLength":
+        return f"{shown!r} in {name} is too long", f"{name} must have at most {constraints['maxLength']} characters"
+    return f"{shown!r} in {name} breaks the {constraint} constraint", ""
