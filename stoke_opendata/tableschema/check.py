@@ -12,7 +12,7 @@ from typing import Callable
 from stoke_opendata.problems import Problem
 from stoke_opendata.tables.table import ROW, Table, column_name
 from stoke_opendata.tableschema.constraints import _cell_checks
-from stoke_opendata.tableschema.field_types import _cast
+from stoke_opendata.tableschema.field_types import read_columns
 from stoke_opendata.tableschema.hints import label_hint
 from stoke_opendata.tableschema.keys import _foreign_keys, _primary_key
 
@@ -43,10 +43,11 @@ def check_structure(table: Table, schema: dict, references: References | None = 
 
     path = table.path
     problems: list[Problem] = list(table.problems)
-    fields = schema.get("fields") or []
-    specs = {f["name"]: f for f in fields if isinstance(f, dict) and "name" in f}
+    fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
+    specs = {f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
     names = list(specs)
-    missing_values = [str(v) for v in schema.get("missingValues", [""])]
+    missing = schema.get("missingValues", [""])
+    missing_values = [str(v) for v in missing] if isinstance(missing, list) else [""]
     width = len(table.labels)
     frame = table.frame
 
@@ -66,6 +67,9 @@ def check_structure(table: Table, schema: dict, references: References | None = 
         seen[label] = index
         if label in specs:
             position_of[label] = index
+        elif label.strip() in specs and label.strip() not in seen:
+            position_of[label.strip()] = index  # padding around a header label is not part of it (as frictionless reads it)
+            seen[label.strip()] = index
         else:
             problems.append(Problem(path, "extra-label", f"the column {label!r} is not in the {schema_label or 'Table'} schema", label_hint(label, names), row=1, column=label, value=label))
     for name in names:
@@ -145,18 +149,18 @@ def check_structure(table: Table, schema: dict, references: References | None = 
         else:
             raw_exprs.append(pl.lit(None, dtype=pl.String).alias(name))
     raw = frame.select(pl.col(ROW), *raw_exprs)
-    typed = raw.select(pl.col(ROW), *[_cast(pl, name, specs[name]).alias(name) for name in names])
-
     present = set(position_of)
+    typed, invalid = read_columns(pl, raw, specs, present)
+
     # a cell beyond the end of a short row is reported once, as missing-cell, and a blank row once, as
     # blank-row: neither again as blank required cells
     # row -> cells it really has, for the few short and blank rows (a blank row counts as none), so that
     # a blank required cell in them is skipped when its problems are worded (no million-row mask per column)
     short = {row: (0 if is_blank else count) for row, is_blank, count, _extra in structural.iter_rows() if is_blank or count < width}
     distinct: dict = {}
-    cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, short, distinct)
+    cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, short, distinct, invalid)
     problems.extend(cell_problems)
-    problems.extend(_primary_key(pl, path, raw, typed, schema, present))
+    problems.extend(_primary_key(pl, path, raw, typed, schema, present, short))
     problems.extend(_foreign_keys(pl, path, raw, schema, present, references, distinct))
     short_rows = {p.row for p in problems if p.code in ("missing-cell", "blank-row")}
     return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems, short_rows=short_rows, distinct=distinct)

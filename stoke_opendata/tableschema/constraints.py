@@ -4,54 +4,64 @@ from __future__ import annotations
 
 import re
 
-from stoke_opendata.errors import UsageError
 from stoke_opendata.problems import Problem
 from stoke_opendata.tables.table import ROW
-from stoke_opendata.tableschema.field_types import _constraint_value
+from stoke_opendata.tableschema.field_types import NATIVE, BadConstraint, constraint_value, dtype, needs_reading, python_reader
 from stoke_opendata.tableschema.hints import enum_hint, pattern_hint, type_hint
 
 
-def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=None, distinct=None) -> list[Problem]:
-    """type-error, constraint-error (required, pattern, enum, minimum, maximum, lengths) and unique-error."""
+def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=None, distinct=None, invalid=None) -> list[Problem]:
+    """type-error, constraint-error (required, pattern, enum, minimum, maximum, lengths) and unique-error.
+    `invalid`: field -> the distinct texts that are not of its type (field_types.read_columns)."""
     exprs = {}
     patterns: dict[str, str] = {}
     enums: dict[str, list[str]] = {}
+    python_bounds: list[tuple[str, str, object]] = []  # (field, constraint, bound) checked in Python
+    invalid = invalid or {}
     for name, spec in specs.items():
         if name not in present:
             continue
         ftype = spec.get("type", "string")
         constraints = spec.get("constraints") or {}
+        if not isinstance(constraints, dict):
+            continue
         raw_col, typed_col = pl.col(name), pl.col(f"{name}__typed")
-        if ftype not in ("string", "any") or spec.get("format") not in (None, "default"):
-            if ftype in ("number", "integer", "year", "boolean", "date", "datetime", "yearmonth"):
-                exprs[f"{name}|type-error|"] = raw_col.is_not_null() & typed_col.is_null()
+        if invalid.get(name):
+            exprs[f"{name}|type-error|"] = raw_col.is_in(invalid[name])
         ok = typed_col.is_not_null()
-        if constraints.get("required"):
+        native = ftype in NATIVE or not needs_reading(spec)
+        if constraints.get("required") is True:
             exprs[f"{name}|constraint-error|required"] = raw_col.is_null()
-        if "pattern" in constraints:
+        if isinstance(constraints.get("pattern"), str) and _compiles(constraints["pattern"]):
             pattern = constraints["pattern"]
-            try:
-                re.compile(pattern)
-            except re.error:
-                raise UsageError(f"the schema's pattern for {name!r} is not a valid regular expression: {pattern}") from None
-            patterns[name] = f"^(?:{pattern.lstrip('^').rstrip('$')})$"
+            patterns[name] = f"^(?:{pattern})$"
             exprs[f"{name}|constraint-error|pattern"] = None  # filled in below, from the distinct values
-        if "enum" in constraints:
-            options = constraints["enum"]
-            if ftype in ("string", "any"):
-                enums[name] = [str(o) for o in options]
+        if isinstance(constraints.get("enum"), list):
+            try:
+                options = [constraint_value(spec, o) for o in constraints["enum"]]
+            except BadConstraint:
+                options = None  # reported as a field-error by schema_errors
+            if options is not None and not needs_reading(spec):
+                enums[name] = options
                 exprs[f"{name}|constraint-error|enum"] = None  # filled in below, from the distinct values
+            elif options is not None:
+                exprs[f"{name}|constraint-error|enum"] = ok & ~typed_col.is_in(pl.Series(options, dtype=dtype(pl, spec)).implode())
+        for constraint, compare in (("minimum", "lt"), ("maximum", "gt"), ("exclusiveMinimum", "le"), ("exclusiveMaximum", "ge")):
+            if constraint not in constraints:
+                continue
+            try:
+                bound = constraint_value(spec, constraints[constraint])
+            except BadConstraint:
+                continue  # reported as a field-error by schema_errors
+            if native and needs_reading(spec):
+                exprs[f"{name}|constraint-error|{constraint}"] = ok & getattr(typed_col, compare)(pl.lit(bound, dtype=dtype(pl, spec)))
             else:
-                exprs[f"{name}|constraint-error|enum"] = ok & ~typed_col.is_in(options)
-        if "minimum" in constraints:
-            exprs[f"{name}|constraint-error|minimum"] = ok & (typed_col < _constraint_value(spec, constraints["minimum"]))
-        if "maximum" in constraints:
-            exprs[f"{name}|constraint-error|maximum"] = ok & (typed_col > _constraint_value(spec, constraints["maximum"]))
-        if "minLength" in constraints:
-            exprs[f"{name}|constraint-error|minLength"] = raw_col.is_not_null() & (raw_col.str.len_chars() < constraints["minLength"])
-        if "maxLength" in constraints:
-            exprs[f"{name}|constraint-error|maxLength"] = raw_col.is_not_null() & (raw_col.str.len_chars() > constraints["maxLength"])
-        if constraints.get("unique"):
+                python_bounds.append((name, constraint, constraints[constraint]))
+                exprs[f"{name}|constraint-error|{constraint}"] = None  # filled in below, from the distinct values
+        for constraint, compare in (("minLength", "lt"), ("maxLength", "gt")):
+            if isinstance(constraints.get(constraint), int) and not isinstance(constraints[constraint], bool):
+                exprs[f"{name}|constraint-error|{constraint}"] = raw_col.is_not_null() & getattr(raw_col.str.len_chars(), compare)(constraints[constraint])
+        if constraints.get("unique") is True:
             exprs[f"{name}|unique-error|"] = ok & ~typed_col.is_first_distinct()
     if not exprs:
         return []
@@ -59,11 +69,20 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
     if distinct is not None:
         distinct.update(values)
     for name, regex in patterns.items():
-        bad = values[name].filter(~values[name].str.contains(regex))
+        try:
+            bad = values[name].filter(~values[name].str.contains(regex))
+        except pl.exceptions.ComputeError:
+            # a pattern polars's regex engine does not take (look-arounds, back-references): Python's re,
+            # which frictionless uses, on the distinct values
+            compiled = re.compile(regex)
+            bad = pl.Series([v for v in values[name].to_list() if not compiled.match(v)], dtype=pl.String)
         exprs[f"{name}|constraint-error|pattern"] = pl.col(name).is_in(bad.implode()) if bad.len() else pl.lit(False)
     for name, options in enums.items():
         bad = values[name].filter(~values[name].is_in(options))
         exprs[f"{name}|constraint-error|enum"] = pl.col(name).is_in(bad.implode()) if bad.len() else pl.lit(False)
+    for name, constraint, bound in python_bounds:
+        bad = _python_bound_failures(pl, raw[name], specs[name], constraint, bound, invalid.get(name) or [])
+        exprs[f"{name}|constraint-error|{constraint}"] = pl.col(name).is_in(bad) if bad else pl.lit(False)
     both = raw.with_columns([typed[name].alias(f"{name}__typed") for name in specs if name in present])
     masks = both.select(*[e.fill_null(False).alias(k) for k, e in exprs.items()])
     any_fail = masks.select(pl.any_horizontal(pl.all())).to_series()
@@ -87,6 +106,38 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
                 continue  # the cell is beyond the end of a short row (missing-cell) or in a blank row (blank-row)
             problems.append(_cell_problem(path, code, constraint or None, name, spec, row, value, hints))
     return problems
+
+
+def _compiles(pattern: str) -> bool:
+    """A pattern that is not a regular expression is a field-error (schema_errors), not checked here."""
+    try:
+        re.compile(pattern)
+        return True
+    except re.error:
+        return False
+
+
+def _python_bound_failures(pl, column, spec, constraint, bound, invalid) -> list[str]:
+    """The distinct texts of a column whose values break a bound, compared in Python with frictionless's
+    values (for types with no polars dtype: time, duration...). A bound that cannot be compared with the
+    values is a field-error reported by schema_errors, not a crash."""
+    reader = python_reader(spec)
+    limit = reader(bound if isinstance(bound, str) else str(bound))
+    if limit is None:
+        return []
+    bad = []
+    skip = set(invalid)
+    for text in column.drop_nulls().unique().to_list():
+        if text in skip:
+            continue
+        value = reader(text)
+        try:
+            broken = {"minimum": value < limit, "maximum": value > limit, "exclusiveMinimum": value <= limit, "exclusiveMaximum": value >= limit}[constraint]
+        except TypeError:
+            return []
+        if broken:
+            bad.append(text)
+    return bad
 
 
 def _distinct(pl, raw, names: set[str]) -> dict:
@@ -127,6 +178,10 @@ def _describe(code, constraint, name, spec, value) -> tuple[str, str]:
         return f"{shown} in {name} is below the minimum {constraints['minimum']}", f"{name} must be at least {constraints['minimum']}"
     if constraint == "maximum":
         return f"{shown} in {name} is above the maximum {constraints['maximum']}", f"{name} must be at most {constraints['maximum']}"
+    if constraint == "exclusiveMinimum":
+        return f"{shown} in {name} is not above {constraints['exclusiveMinimum']}", f"{name} must be more than {constraints['exclusiveMinimum']}"
+    if constraint == "exclusiveMaximum":
+        return f"{shown} in {name} is not below {constraints['exclusiveMaximum']}", f"{name} must be less than {constraints['exclusiveMaximum']}"
     if constraint == "minLength":
         return f"{shown!r} in {name} is too short", f"{name} must have at least {constraints['minLength']} characters"
     if constraint == "maxLength":

@@ -46,6 +46,16 @@ def type_hint(value: str, field_type: str) -> str:
         return "write true or false"
     if field_type == "yearmonth":
         return "write YYYY-MM, for example 2024-03"
+    if field_type == "time":
+        return "write the time as HH:MM:SS, for example 15:30:00"
+    if field_type == "duration":
+        return "write an ISO 8601 duration, for example P1Y2M or PT30M"
+    if field_type == "geopoint":
+        return "write longitude, latitude, for example -2.18, 53.00"
+    if field_type in ("object", "geojson"):
+        return "write a JSON object, for example {\"key\": \"value\"}"
+    if field_type == "array":
+        return "write a JSON array, for example [1, 2]"
     return f"write a value of type {field_type}"
 
 

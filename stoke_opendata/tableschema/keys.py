@@ -54,35 +54,45 @@ class _Known:
         return [k for n in (len(value) - 1, len(value), len(value) + 1) for k in self._buckets.get((value[:1], n), [])][:200]
 
 
-def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
+def _primary_key(pl, path, raw, typed, schema, present, short=None) -> list[Problem]:
+    """Rows whose primary key repeats an earlier row's, compared on the typed values (1 and 01 are the same
+    integer, as frictionless compares them; a cell that is not of its type counts as blank), and rows whose
+    key cells are all blank. A blank row is reported once, as blank-row."""
     key = schema.get("primaryKey") or []
     if isinstance(key, str):
         key = [key]
-    if not key or any(k not in present for k in key):
+    if not isinstance(key, list) or not key or any(not isinstance(k, str) or k not in present for k in key):
         return []
+    column = ", ".join(key)
+    problems = []
+    blank_rows = {row for row, count in (short or {}).items() if count == 0}
+    all_blank = pl.all_horizontal([pl.col(k).is_null() for k in key])
+    for row in typed.filter(all_blank)[ROW].to_list():
+        if row in blank_rows:
+            continue
+        problems.append(Problem(path, "primary-key", f"row {row} has no {column}: the primary key is blank", f"fill in {column}", row=row, column=column))
     # hash first (cheap on a million rows, no copy of the table), then compare the few candidates exactly
-    complete = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
     hashed = pl.lit(0, dtype=pl.UInt64)
     for i, k in enumerate(key):
         hashed = hashed * 1_000_003 + pl.col(k).hash(i + 1)  # wrapping arithmetic: a cheap combined hash
     # repeated hashes found by sorting (a sort of 1M u64 is ~20 ms; counting distinct values took ~25 ms
     # and marking the duplicated ones another ~75 ms); only rows whose hash repeats are then compared exactly
-    hashes = raw.select(hashed.alias("__hash__"), complete.alias("__complete__"))
+    hashes = typed.select(hashed.alias("__hash__"), (~all_blank).alias("__complete__"))
     ordered = hashes["__hash__"].sort()
     repeated = ordered.filter(ordered == ordered.shift(1))
     if repeated.len() == 0:
-        return []  # every key distinct (the usual case)
+        return problems  # every key distinct (the usual case)
     # the rows whose hash repeats, from the hashes already made (not hashed again)
     rows = hashes.select((pl.col("__complete__") & pl.col("__hash__").is_in(repeated.unique().implode())).arg_true()).to_series()
-    candidates = raw.select(ROW, *key)[rows]
+    candidates = typed.select(ROW, *key)[rows]
     dups = candidates.filter(pl.struct(key).is_duplicated())
     if dups.height == 0:
-        return []
+        return problems
     dups = dups.with_columns(pl.col(ROW).min().over(key).alias("__first__")).filter(pl.col(ROW) != pl.col("__first__")).sort(ROW)
-    column = ", ".join(key)
-    problems = []
+    shown = raw.filter(pl.col(ROW).is_in(dups[ROW].implode())).select(ROW, pl.concat_str([pl.col(k).fill_null("") for k in key], separator=", ").alias("__text__"))
+    texts = dict(zip(shown[ROW].to_list(), shown["__text__"].to_list()))
     for record in dups.iter_rows(named=True):
-        value = ", ".join(str(record[k]) for k in key)
+        value = texts.get(record[ROW], "")
         problems.append(
             Problem(
                 path,
@@ -94,12 +104,18 @@ def _primary_key(pl, path, raw, typed, schema, present) -> list[Problem]:
                 value=value,
             )
         )
-    return problems
+    return sorted(problems, key=lambda p: p.row)
 
 
 def _foreign_keys(pl, path, raw, schema, present, references, distinct=None) -> list[Problem]:
+    """Values not found in the table a foreign key refers to. `references(resource, fields)` gives that
+    table's keys; it raises LookupError when the resource or its fields do not exist (an error: the contract
+    cannot hold), and returns None when the keys are not available here (a warning: not checked)."""
     problems = []
-    for fk in schema.get("foreignKeys") or []:
+    foreign_keys = schema.get("foreignKeys") if isinstance(schema.get("foreignKeys"), list) else []
+    for fk in foreign_keys:
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue
         fields = fk.get("fields")
         fields = [fields] if isinstance(fields, str) else list(fields or [])
         ref = fk.get("reference") or {}
@@ -115,8 +131,16 @@ def _foreign_keys(pl, path, raw, schema, present, references, distinct=None) -> 
         elif references is None:
             continue
         else:
-            target = references(resource, ref_fields)
+            column = ", ".join(fields)
+            try:
+                target = references(resource, ref_fields)
+            except LookupError as exc:
+                problems.append(Problem(path, "foreign-key", f"the foreign key on {column} cannot hold: {exc.args[0]}", "correct the schema's foreignKeys, or add the table it refers to", column=column))
+                continue
             if target is None:
+                problems.append(
+                    Problem(path, "foreign-key-unchecked", f"the foreign key on {column} refers to the table {resource!r}, which is not available here; it was not checked", "validate the data package that holds both tables", column=column)
+                )
                 continue
         complete = pl.all_horizontal([pl.col(f).is_not_null() for f in fields])
         if len(fields) == 1 and distinct and fields[0] in distinct:
