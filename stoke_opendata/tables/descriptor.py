@@ -76,6 +76,8 @@ def read_package(path: str | Path) -> Package:
         if not isinstance(resource, dict):
             raise InputError("a resource must be an object", where=where)
         name = str(resource.get("name") or f"resource{index + 1}")
+        if any(name == known.name for known in [*specs, *skipped]):
+            raise InputError(f"two resources are named {name!r}; each resource needs its own name", where=where)
         data_path = resource.get("path")
         data_shown = os.path.normpath(str(base / data_path)) if isinstance(data_path, str) and "://" not in data_path else f"{shown}: {name}"
         reason = _unsupported(resource)

@@ -74,6 +74,8 @@ def _key(resource, code, row, field):
         field = None
     if code in LABEL_CODES:
         row = None  # frictionless gives label errors no row; ours say row 1
+    if code in ("schema-error", "field-error"):
+        field = None  # frictionless names no field for these
     return (resource or "", code, row, field)
 
 
@@ -84,10 +86,8 @@ def frictionless_findings(case: Case) -> set:
         report = frictionless.validate(str(DATA / case.fixture))
     else:
         try:
-            if isinstance(case.schema, dict):
-                schema = frictionless.Schema.from_descriptor(case.schema)
-            else:
-                schema = frictionless.Schema(str(DATA / case.schema))
+            descriptor = case.schema if isinstance(case.schema, dict) else _load(DATA / case.schema)
+            schema = frictionless.Schema.from_descriptor(descriptor)
             report = frictionless.Resource(path=case.csv, basepath=str(DATA), schema=schema).validate()
         except frictionless.FrictionlessException as exc:
             return {_key("", exc.error.type, None, None)}
@@ -119,3 +119,14 @@ def ours_findings(case: Case) -> set:
         resource = resource_of.get(p.file, getattr(p, "resource", None) or "") if case.kind == "package" else ""
         found.add(_key(resource, p.code, p.row, p.column))
     return found
+
+
+def differences() -> list[tuple[str, str, tuple]]:
+    """(case id, "frictionless" | "ours", finding) for every finding only one tool made, sorted. Raises on an
+    internal error of ours (any exception that is not a clear StokeError)."""
+    out = []
+    for case in cases():
+        theirs, ours = frictionless_findings(case), ours_findings(case)
+        out += [(case.id, "frictionless", f) for f in theirs - ours]
+        out += [(case.id, "ours", f) for f in ours - theirs]
+    return sorted(out, key=lambda d: (d[0], d[1], tuple("" if v is None else str(v) for v in d[2])))
