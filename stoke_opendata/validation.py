@@ -273,7 +273,10 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
                 table.problems = [p for p in table.problems if p.code != "guessed-encoding"]
             if spec.declared.get("delimiter") and table.info.delimiter == DELIMITER_NAMES.get(spec.declared["delimiter"]):
                 table.problems = [p for p in table.problems if p.code != "guessed-delimiter"]
-            table.problems.extend(integrity_problems(spec.path, spec.shown, spec.declared, csv_encoding))
+            declared = integrity_problems(spec.path, spec.shown, spec.declared, csv_encoding)
+            if any(p.code == "encoding-error" for p in declared):  # says it already, against the declaration
+                table.problems = [p for p in table.problems if p.code != "guessed-encoding"]
+            table.problems.extend(declared)
             checked[name] = _check_one(report, table, spec.schema, label, references, definitions, history_source)
         finally:
             in_progress.discard(name)

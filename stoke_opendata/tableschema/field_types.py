@@ -76,10 +76,15 @@ def fast_cast(pl, column: str, spec: dict):
         trues = [str(v) for v in spec.get("trueValues", TRUE_VALUES)]
         falses = [str(v) for v in spec.get("falseValues", FALSE_VALUES)]
         return pl.when(col.is_in(trues)).then(True).when(col.is_in(falses)).then(False).otherwise(None)
-    if ftype == "date" and fmt != "any":
-        return col.str.strptime(pl.Date, "%Y-%m-%d" if fmt == "default" else fmt, strict=False)
+    # dates and datetimes: polars's parser is more lenient than Python's strptime/isoparse (it takes a
+    # leading space), so the fast path reads only the plain form and leaves the rest to the slow path;
+    # a custom `format` is strptime's own language, read by Python
+    if ftype == "date" and fmt == "default":
+        plain = col.str.contains(r"^\d{4}-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9])$")
+        return pl.when(plain).then(col.str.strptime(pl.Date, "%Y-%m-%d", strict=False)).otherwise(None)
     if ftype == "datetime" and fmt == "default":
-        return col.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False)
+        plain = col.str.contains(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")
+        return pl.when(plain).then(col.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False)).otherwise(None)
     if ftype == "yearmonth":
         plain = col.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")
         return pl.when(plain).then(col.str.slice(0, 4).cast(pl.Int64) * 12 + col.str.slice(5, 2).cast(pl.Int64) - 1).otherwise(None)
