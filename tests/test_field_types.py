@@ -64,6 +64,13 @@ def test_typed_values_compare_as_frictionless_values(tmp_path):
         assert [(p.code, p.row) for p in check_structure(read_csv(path), schema).problems] == [("primary-key", 3)]
 
 
+def test_integers_beyond_64_bits_are_values_and_keys(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("id\n92233720368547758070\n92233720368547758071\n92233720368547758070\n1\n01\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "integer"}], "primaryKey": ["id"]}
+    assert [(p.code, p.row) for p in check_structure(read_csv(path), schema).problems] == [("primary-key", 4), ("primary-key", 6)]
+
+
 def test_constraint_values_written_as_strings_are_read_in_the_fields_type(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("n,d,t\n-100,2019-12-31,09:00:00\n5,2020-01-02,12:00:00\n0.95,2020-06-01,18:00:00\n", encoding="utf-8")

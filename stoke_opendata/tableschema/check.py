@@ -150,7 +150,7 @@ def check_structure(table: Table, schema: dict, references: References | None = 
             raw_exprs.append(pl.lit(None, dtype=pl.String).alias(name))
     raw = frame.select(pl.col(ROW), *raw_exprs)
     present = set(position_of)
-    typed, invalid = read_columns(pl, raw, specs, present)
+    typed, invalid, untyped = read_columns(pl, raw, specs, present)
 
     # a cell beyond the end of a short row is reported once, as missing-cell, and a blank row once, as
     # blank-row: neither again as blank required cells
@@ -160,7 +160,7 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     distinct: dict = {}
     cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, short, distinct, invalid)
     problems.extend(cell_problems)
-    problems.extend(_primary_key(pl, path, raw, typed, schema, present, short))
+    problems.extend(_primary_key(pl, path, raw, typed, schema, present, short, untyped))
     problems.extend(_foreign_keys(pl, path, raw, schema, present, references, distinct))
     short_rows = {p.row for p in problems if p.code in ("missing-cell", "blank-row")}
     return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems, short_rows=short_rows, distinct=distinct)

@@ -219,8 +219,9 @@ def typed_value(spec: dict, value):
 
 
 def read_columns(pl, raw, specs: dict, present: set[str]):
-    """(typed frame, {field: the distinct texts that are not of its type}). `raw` holds the text of every
-    field (missing values already null); only fields in `present` are read."""
+    """(typed frame, {field: the distinct texts that are not of its type}, {field: the distinct texts that
+    are values with no typed form: integers beyond Int64}). `raw` holds the text of every field (missing
+    values already null); only fields in `present` are read."""
     exprs = []
     slow: list[str] = []
     for name, spec in specs.items():
@@ -233,8 +234,9 @@ def read_columns(pl, raw, specs: dict, present: set[str]):
             exprs.append(fast.alias(name))
     typed = raw.select(pl.col(ROW), *exprs)
     invalid: dict[str, list[str]] = {}
+    untyped: dict[str, list[str]] = {}
     if not slow:
-        return typed, invalid
+        return typed, invalid, untyped
     # the distinct texts the fast path did not read, for all slow fields in one pass
     unread = raw.select(
         *[pl.col(name).filter(pl.col(name).is_not_null() & typed[name].is_null()).unique().implode() for name in slow]
@@ -254,6 +256,8 @@ def read_columns(pl, raw, specs: dict, present: set[str]):
             else:
                 keys.append(text)
                 typed_values.append(typed_value(spec, value))
+                if typed_values[-1] is None:
+                    untyped.setdefault(name, []).append(text)
         if bad:
             invalid[name] = bad
         if keys:
@@ -262,7 +266,7 @@ def read_columns(pl, raw, specs: dict, present: set[str]):
     if replaced:
         names = [e.meta.output_name() for e in replaced]
         typed = typed.with_columns([raw[n].alias(f"{n}__raw") for n in names]).with_columns(replaced).drop([f"{n}__raw" for n in names])
-    return typed, invalid
+    return typed, invalid, untyped
 
 
 # ---------------------------------------------------------------------------------------------- constraints

@@ -54,15 +54,21 @@ class _Known:
         return [k for n in (len(value) - 1, len(value), len(value) + 1) for k in self._buckets.get((value[:1], n), [])][:200]
 
 
-def _primary_key(pl, path, raw, typed, schema, present, short=None) -> list[Problem]:
+def _primary_key(pl, path, raw, typed, schema, present, short=None, untyped=None) -> list[Problem]:
     """Rows whose primary key repeats an earlier row's, compared on the typed values (1 and 01 are the same
     integer, as frictionless compares them; a cell that is not of its type counts as blank), and rows whose
-    key cells are all blank. A blank row is reported once, as blank-row."""
+    key cells are all blank. A blank row is reported once, as blank-row. `untyped`: field -> values with no
+    typed form (integers beyond Int64), compared as their text."""
     key = schema.get("primaryKey") or []
     if isinstance(key, str):
         key = [key]
     if not isinstance(key, list) or not key or any(not isinstance(k, str) or k not in present for k in key):
         return []
+    wide = [k for k in key if (untyped or {}).get(k)]
+    if wide:  # the few columns holding integers beyond Int64: their key is the typed value as text, or that text
+        typed = typed.with_columns(
+            [pl.when(pl.col(k).is_not_null()).then(pl.col(k).cast(pl.String)).otherwise(pl.when(raw[k].is_in(untyped[k])).then(raw[k].str.strip_chars().str.strip_chars_start("+"))).alias(k) for k in wide]
+        )
     column = ", ".join(key)
     problems = []
     blank_rows = {row for row, count in (short or {}).items() if count == 0}
