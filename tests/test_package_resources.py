@@ -48,6 +48,14 @@ def test_unsupported_resources_are_skipped_with_their_reason(tmp_path):
     assert "compressed" in skipped["gzip"] and "several files" in skipped["parts"] and "made no request" in skipped["remote"]
     assert all(p.severity == "warning" for p in report.problems)
     assert [f.rows for f in report.files if f.resource == "table"] == [2]
+    # the JSON report keeps its published shape; the text and HTML reports show each skipped resource
+    import jsonschema
+
+    from stoke_opendata import report as render
+    from stoke_opendata.paths import schemas_dir
+
+    jsonschema.validate(render.to_dict(report), json.loads((schemas_dir() / "validation-report.schema.json").read_text()))
+    assert render.to_text(report).count("resource-skipped") == 7 and render.to_html(report).count("was not validated") == 7
 
 
 def test_a_package_with_nothing_we_can_read_is_refused_with_the_reasons(tmp_path):

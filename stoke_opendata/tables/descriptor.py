@@ -100,7 +100,8 @@ def read_package(path: str | Path) -> Package:
                         declared["delimiter"] = dialect["delimiter"]
                     specs.append(ResourceSpec(name=name, path=resolved, shown=data_shown, schema=schema, schema_ref=schema_ref, declared=declared))
                     continue
-        skipped.append(Skipped(name=name, shown=data_shown, reason=reason))
+        # named with the resource: several resources may share one file, and the report groups by file
+        skipped.append(Skipped(name=name, shown=f"{data_shown} (resource {name})" if not data_shown.endswith(f": {name}") else data_shown, reason=reason))
     if not specs:
         reasons = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
         raise InputError(f"no resource of the data package can be validated ({reasons})", where=shown)
