@@ -84,10 +84,27 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
         bad = _python_bound_failures(pl, raw[name], specs[name], constraint, bound, invalid.get(name) or [])
         exprs[f"{name}|constraint-error|{constraint}"] = pl.col(name).is_in(bad) if bad else pl.lit(False)
     both = raw.with_columns([typed[name].alias(f"{name}__typed") for name in specs if name in present])
-    masks = both.select(*[e.fill_null(False).alias(k) for k, e in exprs.items()])
+    problems: list[Problem] = []
+    try:
+        masks = both.select(*[e.fill_null(False).alias(k) for k, e in exprs.items()])
+    except pl.exceptions.PolarsError:
+        # a rule polars cannot evaluate (a bound it cannot compare with the column): the others still run,
+        # and that rule is reported as a field-error of the schema rather than ending in a crash
+        kept = {}
+        for key, expr in exprs.items():
+            try:
+                both.head(1).select(expr.fill_null(False).alias(key))
+                kept[key] = expr
+            except pl.exceptions.PolarsError as exc:
+                name, _code, constraint = key.split("|")
+                detail = " ".join(str(exc).split())[:120]
+                problems.append(Problem(path, "field-error", f"the {constraint or 'type'} rule of {name!r} cannot be evaluated ({detail})", f"write the {constraint} as a value of the field's type", column=name))
+        exprs = kept
+        if not exprs:
+            return problems
+        masks = both.select(*[e.fill_null(False).alias(k) for k, e in exprs.items()])
     any_fail = masks.select(pl.any_horizontal(pl.all())).to_series()
     failing = pl.concat([raw.filter(any_fail), masks.filter(any_fail)], how="horizontal")
-    problems: list[Problem] = []
     hints: dict = {}
     # each rule's rows by position (a Series lookup, ~0.1 ms) rather than a filter of the failing rows'
     # frame per rule (~1 ms each: ~20 rules)

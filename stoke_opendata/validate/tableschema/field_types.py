@@ -181,8 +181,12 @@ def _frictionless_reader(spec: dict):
 
     descriptor = {k: v for k, v in spec.items() if k not in ("constraints",)}
     descriptor.setdefault("name", "field")
-    field = frictionless.Field.from_descriptor(descriptor)
-    reader = field.create_value_reader()
+    try:
+        reader = frictionless.Field.from_descriptor(descriptor).create_value_reader()
+    except frictionless.FrictionlessException:
+        # a field frictionless cannot read here: an invalid descriptor (schema_errors reports it) or a
+        # format needing an optional package (wkt needs frictionless[wkt]): its cells are not type-checked
+        return lambda cell: cell
 
     def read(cell):
         try:

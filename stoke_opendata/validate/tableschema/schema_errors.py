@@ -14,6 +14,8 @@ from stoke_opendata.validate.problems import Problem
 from stoke_opendata.validate.tableschema.field_types import TYPES, BadConstraint, constraint_value
 
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+# the formats frictionless 5 accepts where the type restricts them (dates and times take any strptime pattern)
+FORMATS = {"string": ("default", "email", "uri", "binary", "uuid", "wkt"), "geopoint": ("default", "array", "object"), "geojson": ("default", "topojson")}
 LENGTHS = ("minLength", "maxLength")
 
 
@@ -76,6 +78,16 @@ def _field_problems(name: str, spec: dict, field_error) -> None:
     if ftype not in TYPES:
         field_error(name, f"the type {ftype!r} is not a Table Schema type", f"use one of: {', '.join(TYPES)}")
         return
+    fmt = spec.get("format")
+    if fmt is not None and not isinstance(fmt, str):
+        field_error(name, f"'format' must be a string, not {fmt!r}", 'write e.g. "format": "default"')
+    elif ftype in FORMATS and fmt not in (None, *FORMATS[ftype]):
+        field_error(name, f"the format {fmt!r} is not a {ftype} format", f"use one of: {', '.join(FORMATS[ftype])}")
+    for key in ("groupChar", "decimalChar"):
+        if key in spec and (not isinstance(spec[key], str) or not spec[key]):
+            field_error(name, f"'{key}' must be a character, not {spec[key]!r}", f'write e.g. "{key}": ","')
+    if "bareNumber" in spec and not isinstance(spec["bareNumber"], bool):
+        field_error(name, "'bareNumber' must be true or false", 'write "bareNumber": false')
     for key in ("trueValues", "falseValues"):
         if key in spec and (not isinstance(spec[key], list) or not all(isinstance(v, str) for v in spec[key])):
             field_error(name, f"'{key}' must be a list of strings", f'write e.g. "{key}": ["yes"]')
