@@ -84,7 +84,7 @@ def _field_problems(name: str, spec: dict, field_error) -> None:
     elif ftype in FORMATS and fmt not in (None, *FORMATS[ftype]):
         field_error(name, f"the format {fmt!r} is not a {ftype} format", f"use one of: {', '.join(FORMATS[ftype])}")
     for key in ("groupChar", "decimalChar"):
-        if key in spec and (not isinstance(spec[key], str) or not spec[key]):
+        if key in spec and (not isinstance(spec[key], str) or (key == "decimalChar" and not spec[key])):
             field_error(name, f"'{key}' must be a character, not {spec[key]!r}", f'write e.g. "{key}": ","')
     if "bareNumber" in spec and not isinstance(spec["bareNumber"], bool):
         field_error(name, "'bareNumber' must be true or false", 'write "bareNumber": false')
