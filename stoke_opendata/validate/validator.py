@@ -229,7 +229,7 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
         done = run(resource)
         if done is None or not all(f in done.present for f in fields):
             return None  # unreadable, or its columns are missing: reported on that resource
-        return done.raw.select(fields).drop_nulls()
+        return done.typed.select(fields).drop_nulls()  # typed: keys compare as values where both sides are typed
 
     def definitions() -> dict[str, dict]:
         if "indicators" in specs and "indicators" not in in_progress:

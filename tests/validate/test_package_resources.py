@@ -140,3 +140,18 @@ def test_every_package_code_is_triggered_here():
     codes = {"schema-error", "field-error", "foreign-key-unchecked", "resource-skipped", "resource-error", "byte-count", "hash-count", "encoding-error"}
     assert codes <= set(CODES)
     assert all(f'"{code}"' in text for code in codes)
+
+
+def test_typed_foreign_keys_compare_as_values(tmp_path):
+    """As frictionless compares them: 01 refers to the integer 1; text keys stay text."""
+    child = {"fields": [{"name": "parent", "type": "integer"}, {"name": "code", "type": "string"}],
+             "foreignKeys": [{"fields": "parent", "reference": {"resource": "parents", "fields": "id"}},
+                             {"fields": "code", "reference": {"resource": "parents", "fields": "code"}}]}
+    parents = {"fields": [{"name": "id", "type": "integer"}, {"name": "code", "type": "string"}]}
+    path = package(
+        tmp_path,
+        [{"name": "children", "path": "c.csv", "schema": child}, {"name": "parents", "path": "p.csv", "schema": parents}],
+        {"c.csv": b"parent,code\n01,A\n1,a\n3,A\n", "p.csv": b"id,code\n1,A\n2,B\n"},
+    )
+    report = validate_paths([path], history=False)
+    assert sorted((p.code, p.row, p.value) for p in report.problems) == [("foreign-key", 3, "a"), ("foreign-key", 4, "3")]

@@ -161,6 +161,6 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, short, distinct, invalid)
     problems.extend(cell_problems)
     problems.extend(_primary_key(pl, path, raw, typed, schema, present, short, untyped))
-    problems.extend(_foreign_keys(pl, path, raw, schema, present, references, distinct))
+    problems.extend(_foreign_keys(pl, path, raw, schema, present, references, distinct, typed))
     short_rows = {p.row for p in problems if p.code in ("missing-cell", "blank-row")}
     return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems, short_rows=short_rows, distinct=distinct)

@@ -114,10 +114,12 @@ def _primary_key(pl, path, raw, typed, schema, present, short=None, untyped=None
     return sorted(problems, key=lambda p: p.row)
 
 
-def _foreign_keys(pl, path, raw, schema, present, references, distinct=None) -> list[Problem]:
+def _foreign_keys(pl, path, raw, schema, present, references, distinct=None, typed=None) -> list[Problem]:
     """Values not found in the table a foreign key refers to. `references(resource, fields)` gives that
     table's keys; it raises LookupError when the resource or its fields do not exist (an error: the contract
-    cannot hold), and returns None when the keys are not available here (a warning: not checked)."""
+    cannot hold), and returns None when the keys are not available here (a warning: not checked). Keys of
+    typed fields (integer, number, date...) on both sides are compared as values, as frictionless compares
+    them (01 refers to 1); text keys as text."""
     problems = []
     foreign_keys = schema.get("foreignKeys") if isinstance(schema.get("foreignKeys"), list) else []
     for fk in foreign_keys:
@@ -134,7 +136,8 @@ def _foreign_keys(pl, path, raw, schema, present, references, distinct=None) -> 
         if resource == "":
             if any(r not in present for r in ref_fields):
                 continue
-            target = raw.select([pl.col(r) for r in ref_fields]).drop_nulls()
+            own = typed if typed is not None and all(typed[f].dtype != pl.String for f in fields) else raw
+            target = own.select([pl.col(r) for r in ref_fields]).drop_nulls()
         elif references is None:
             continue
         else:
@@ -150,7 +153,12 @@ def _foreign_keys(pl, path, raw, schema, present, references, distinct=None) -> 
                 )
                 continue
         complete = pl.all_horizontal([pl.col(f).is_not_null() for f in fields])
-        if len(fields) == 1 and distinct and fields[0] in distinct:
+        as_values = typed is not None and all(typed[f].dtype != pl.String and target[r].dtype == typed[f].dtype for f, r in zip(fields, ref_fields))
+        if as_values:
+            keyed = target.select([pl.col(r).alias(f) for f, r in zip(fields, ref_fields)]).unique()
+            missing = typed.select(ROW, *fields).filter(complete).join(keyed, on=fields, how="anti")
+            bad = raw.select(ROW, *fields).filter(pl.col(ROW).is_in(missing[ROW].implode())) if missing.height else missing
+        elif len(fields) == 1 and distinct and fields[0] in distinct:
             # a coded column: its few distinct values are looked up, and only the rows of unknown ones found
             values = distinct[fields[0]]
             unknown = values.filter(~values.is_in(target[ref_fields[0]].cast(pl.String).unique().implode()))
