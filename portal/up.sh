@@ -11,6 +11,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 P="$ROOT/.portal"
 CKAN_VERSION=2.11.6
+DCAT_VERSION=2.4.4     # ckanext-dcat from PyPI: DCAT (Turtle, RDF/XML, JSON-LD) of every dataset
+SETTINGS_REV=3         # bump when SETTINGS below change, so a running portal is reconfigured
 PYTHON=${PORTAL_PYTHON:-python3.11}
 HOST=127.0.0.1
 ADMIN=stoke-admin
@@ -58,7 +60,8 @@ PLUGIN_SRC="$ROOT/portal/ckanext-testsearch"
 plugin_hash=$(cd "$PLUGIN_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
 
 # ---- fast path: our CKAN is running, with the current plugin, and the token in .portal/env works
-if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && [ -d "$P/public" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
+if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && [ -f "$VENV/.dcat-$DCAT_VERSION" ] \
+   && [ "$(cat "$P/settings-rev" 2>/dev/null)" = "$SETTINGS_REV" ] && [ -d "$P/public" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
   advice "$(cat "$P/url")"
   exit 0
 fi
@@ -110,6 +113,15 @@ if [ ! -f "$VENV/.ckan-$CKAN_VERSION" ]; then
   "$VENV/bin/python" -m pip install -q "ckan[requirements]==$CKAN_VERSION" >>"$P/pip.log" 2>&1 \
     || die "pip install ckan[requirements]==$CKAN_VERSION failed; see $P/pip.log"
   touch "$VENV/.ckan-$CKAN_VERSION"
+fi
+
+# ---- ckanext-dcat (DCAT endpoints: /dataset/<name>.ttl, .rdf, .jsonld and /catalog.ttl)
+if [ ! -f "$VENV/.dcat-$DCAT_VERSION" ]; then
+  say "installing ckanext-dcat==$DCAT_VERSION"
+  "$VENV/bin/python" -m pip install -q "ckanext-dcat==$DCAT_VERSION" >"$P/pip-dcat.log" 2>&1 \
+    || die "pip install ckanext-dcat==$DCAT_VERSION failed; see $P/pip-dcat.log"
+  rm -f "$VENV"/.dcat-*
+  touch "$VENV/.dcat-$DCAT_VERSION"
 fi
 
 # ---- the TEST-ONLY Solr stand-in plugin (reinstalled whenever its source changes)
@@ -167,7 +179,13 @@ SETTINGS=(
   "ckan.datastore.sqlalchemy.executemany_mode = values_plus_batch"
   "ckan.site_url = $URL"
   "ckan.site_id = default"
-  "ckan.plugins = test_only_search activity datastore"
+  "ckan.plugins = test_only_search activity datastore datatables_view image_view dcat"
+  "ckan.views.default_views = datatables_view image_view"
+  "ckanext.dcat.resource.inherit.license = true"
+  "ckan.site_title = Stoke-on-Trent City Council open data (local test portal)"
+  "ckan.site_description = Where Stoke-on-Trent starts from and whether it is making progress"
+  "ckan.site_intro_text = Stoke-on-Trent City Council publishes the data that shows where the city is starting from and whether it is making progress: the indicators of its Corporate Strategy 2024-28 and its 2025 growth prospectus, with baselines, targets and progress. Each dataset is a Frictionless Data Package; tables can be previewed here and queried through the DataStore API."
+  "ckan.site_about = This is the project's local test portal (CKAN from PyPI), run by portal/up.sh."
   "solr_url = http://$HOST:8983/solr/unused-test-only-search"
   "ckanext.test_only_search.path = $P/search-index.sqlite3"
   "ckan.storage_path = $P/storage"
@@ -187,6 +205,7 @@ if [ ! -f "$INI" ] || [ "$(cat "$P/ini-hash" 2>/dev/null)" != "$settings_hash" ]
   echo "$settings_hash" >"$P/ini-hash"
   ini_written=1
 fi
+echo "$SETTINGS_REV" >"$P/settings-rev"
 
 # ---- schema and DataStore permissions (CKAN's own SQL)
 if [ "$new_db" = 1 ] || [ ! -f "$P/db-initialised-$DB_NAME" ]; then

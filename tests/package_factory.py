@@ -15,7 +15,9 @@ from pathlib import Path
 from stoke_opendata.catalogue import paths
 from stoke_opendata.catalogue.definitions import load_catalogue
 
-ORG = {"name": "stoke-on-trent-city-council", "title": "Stoke-on-Trent City Council"}
+# Test packages hold made-up figures: they go into an organisation of their own, never the council's,
+# so after `make test` the council's organisation on the portal holds only its real datasets.
+ORG = {"name": "stoke-opendata-tests", "title": "stoke-opendata test fixtures (made-up figures)"}
 COLUMNS = ["indicator_id", "area_code", "area_name", "period", "value", "lower_ci", "upper_ci",
            "numerator", "denominator", "status", "source", "notes"]
 

@@ -79,7 +79,7 @@ MANIFEST = {
     "licence": "OGL-UK-3.0",
     "keywords": ["health", "life expectancy"],
     "groups": ["healthier"],
-    "organisation": {"name": "stoke-on-trent-city-council", "title": "Stoke-on-Trent City Council"},
+    "organisation": {"name": "stoke-opendata-tests", "title": "stoke-opendata test fixtures (made-up figures)"},
     "maintainer": "Open Data Team",
     "maintainer_email": "opendata@stoke.gov.uk",
     "update_frequency": "annual",

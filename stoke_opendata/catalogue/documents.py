@@ -15,6 +15,25 @@ DOCUMENT_TITLES = {
 }
 
 
+# Who published each document and when, as the documents themselves say (the seeds carry no web addresses,
+# so none is recorded rather than guessed; add `url` here when the council confirms one).
+DOCUMENT_DETAILS = {
+    "004_188d96d908c85609.txt": {"publisher": "Stoke-on-Trent City Council", "year": "2024"},
+    "001_6067628d7db9e3d3.txt": {"publisher": "Stoke-on-Trent City Council", "year": "2025"},
+    "000_a1ed61c6d10cc290.txt": {"publisher": "Stoke-on-Trent City Council", "year": "2021"},
+    "002_681be856b69de2a8.txt": {},
+    "003_3360c0d2dd2dba99.txt": {"year": "2020"},
+}
+
+
+def document_details(title: str) -> dict[str, str]:
+    """Publisher, year and web address (those known) of the document with this title."""
+    for name, known in DOCUMENT_TITLES.items():
+        if known == title:
+            return dict(DOCUMENT_DETAILS.get(name, {}))
+    return {}
+
+
 def document_title(document: str) -> str:
     """The title of a source document; a value that is not a known file name is taken to be a title."""
     return DOCUMENT_TITLES.get(document.strip(), document.strip())

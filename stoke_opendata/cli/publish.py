@@ -65,9 +65,9 @@ def command(package_dirs, portal, dry_run, prune, fmt):
     from the command line. Exit codes: 0 done, 1 refused (invalid package), 2 portal or usage error.
     """
     from stoke_opendata.portal import client as portal_client
-    from stoke_opendata.portal import publishing
+    from stoke_opendata.portal import local_package, publish_gate, publishing
 
-    packages = [publishing.read_package(d) for d in package_dirs]
+    packages = [local_package.read_package(d) for d in package_dirs]
     names = [p.name for p in packages]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -75,7 +75,7 @@ def command(package_dirs, portal, dry_run, prune, fmt):
 
         raise UsageError(f"the dataset {dupes[0]} is given twice")
     for package in packages:
-        publishing.check_package(package)
+        publish_gate.check_package(package)
 
     text = fmt == "text"
     settings = portal_client.resolve_settings(portal)

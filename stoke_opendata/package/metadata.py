@@ -4,8 +4,12 @@ document, its temporal coverage, and the datapackage.json fields a portal reads.
 
 from __future__ import annotations
 
-from stoke_opendata.catalogue.documents import citations
-from stoke_opendata.catalogue.periods import sort_key
+import json
+import re
+from datetime import date
+
+from stoke_opendata.catalogue.documents import citations, document_details
+from stoke_opendata.catalogue.periods import period_end
 from stoke_opendata.package.files import _iso
 
 RESOURCE_DESCRIPTIONS = {
@@ -30,6 +34,17 @@ RESOURCE_TITLES = {
 
 
 PUBLISHER = "publisher"
+GSS_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
+# the council's priorities -> the EU data-theme vocabulary DCAT-AP uses for dcat:theme
+_EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+DATA_THEMES = {
+    "healthier": _EU_THEME + "HEAL",
+    "wealthier": _EU_THEME + "ECON",
+    "safer": _EU_THEME + "JUST",
+    "greener": _EU_THEME + "ENVI",
+    "cleaner": _EU_THEME + "ENVI",
+    "fairer": _EU_THEME + "SOCI",
+}
 
 
 def _sources(catalogue, indicator_ids: list[str]) -> list[dict]:
@@ -48,20 +63,55 @@ def _sources(catalogue, indicator_ids: list[str]) -> list[dict]:
         entry = {"title": title}
         if sections[title]:
             entry["section"] = "; ".join(sorted(sections[title]))
+        details = document_details(title)
+        if details.get("url"):
+            entry["path"] = details["url"]
+        entry.update({k: details[k] for k in ("publisher", "year") if details.get(k)})
         out.append(entry)
     return out
 
 
-def _temporal_coverage(rows: list[dict[str, str]], catalogue) -> str:
-    periods = []
+def observed_span(rows: list[dict[str, str]], catalogue) -> tuple[str, str]:
+    """(first day, last day) as ISO dates of the periods with observed data: rows marked `estimated` are left
+    out, as they include forecasts ("by 2050") that no one has observed. ('', '') when there are none."""
+    spans = []
     for row in rows:
+        if (row.get("status") or "").strip() == "estimated":
+            continue
         ind = catalogue.indicators.get(row.get("indicator_id"))
-        periods.append((sort_key(row.get("period") or "", ind.frequency if ind else None), row.get("period") or ""))
-    periods = [p for p in periods if p[0][0] != float("inf")]
-    if not periods:
-        return ""
-    first, last = min(periods)[1], max(periods)[1]
-    return first if first == last else f"{first} to {last}"
+        frequency = ind.frequency if ind else None
+        try:
+            end = period_end(row.get("period") or "", frequency)
+        except (ValueError, TypeError):
+            continue
+        spans.append((period_start(row.get("period") or "", end), end))
+    if not spans:
+        return "", ""
+    return min(s for s, _ in spans).isoformat(), max(e for _, e in spans).isoformat()
+
+
+def period_start(period: str, end: date) -> date:
+    """The first day of a period whose last day is `end`: the first year it names, from the month its form
+    implies (a financial year `2023/24` from April, a quarter or month from its first month)."""
+    match = re.match(r"^\s*(\d{4})(?:([-/])(Q[1-4]|\d{1,4}))?", period)
+    if not match:
+        return date(end.year, 1, 1)
+    year, sep, rest = int(match[1]), match[2], match[3] or ""
+    if rest.startswith("Q"):
+        return date(year, 3 * int(rest[1]) - 2, 1)
+    if sep == "-" and len(rest) <= 2 and rest.isdigit() and 1 <= int(rest) <= 12 and end.year == year:
+        return date(year, int(rest), 1)
+    if sep == "/" and end.month in (3, 4) and end.year == year + 1:
+        return date(year, 4, 1)  # financial year 2023/24: 1 April 2023 to 31 March 2024
+    if end.month in (7, 8) and end.year == year + 1:
+        return date(year, 9, 1)  # academic year
+    return date(year, 1, 1)
+
+
+def _temporal_coverage(rows: list[dict[str, str]], catalogue) -> str:
+    """An ISO 8601 interval of the observed data (`2019-01-01/2024-12-31`)."""
+    start, end = observed_span(rows, catalogue)
+    return f"{start}/{end}" if start else ""
 
 
 def _descriptor(manifest, datasets, catalogue, created, resources, observations_rows) -> dict:
@@ -77,6 +127,16 @@ def _descriptor(manifest, datasets, catalogue, created, resources, observations_
         "spatial_coverage": manifest.spatial_coverage,
         "spatial_coverage_name": area.area_name if area else "",
         "temporal_coverage": _temporal_coverage(observations_rows, catalogue),
+        "temporal_start": observed_span(observations_rows, catalogue)[0],
+        "temporal_end": observed_span(observations_rows, catalogue)[1],
+        # read by ckanext-dcat (DCAT-AP): spatial coverage as the ONS statistical-geography URI of the area,
+        # themes from the EU data-theme vocabulary, the publisher and contact point by name
+        "spatial_uri": f"{GSS_URI}{manifest.spatial_coverage}" if manifest.spatial_coverage else "",
+        "spatial_text": area.area_name if area else "",
+        "theme": json.dumps(sorted({DATA_THEMES[g] for g in manifest.groups if g in DATA_THEMES})),
+        "publisher_name": manifest.organisation.title,
+        "contact_name": manifest.maintainer,
+        "contact_email": manifest.maintainer_email,
         "themes": ",".join(manifest.groups),
         "source_datasets": ",".join(manifest.datasets),
         "indicator_count": str(len(indicator_ids)),

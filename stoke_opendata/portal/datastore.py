@@ -22,11 +22,29 @@ DATASTORE_TYPES = {
 }
 
 
+# What a DataStore copy records it was loaded from: the file's sha256 and the layout of the load (bump the
+# layout when what a load writes changes, e.g. the data dictionary, so existing copies are reloaded once)
+DATASTORE_LAYOUT = "dictionary-1"
+
+
+def datastore_mark(sha256: str) -> str:
+    return f"{sha256}/{DATASTORE_LAYOUT}"
+
+
 def datastore_fields(schema: dict) -> list[dict]:
     """DataStore columns from a Table Schema: integer->int, number->numeric, boolean->bool, date->date,
-    datetime->timestamp, anything else text."""
-    return [{"id": f["name"], "type": DATASTORE_TYPES.get(f.get("type", "string"), "text")}
-            for f in schema.get("fields") or []]
+    datetime->timestamp, anything else text; each field's title and description as its data-dictionary
+    label and notes."""
+    fields = []
+    for f in schema.get("fields") or []:
+        column = {"id": f["name"], "type": DATASTORE_TYPES.get(f.get("type", "string"), "text")}
+        # the DataStore's data dictionary (shown on the resource page and by datastore_info)
+        info = {"label": str(f.get("title") or f["name"].replace("_", " ").capitalize())}
+        if f.get("description"):
+            info["notes"] = str(f["description"])
+        column["info"] = info
+        fields.append(column)
+    return fields
 
 
 def read_records(local: LocalFile) -> Iterator[dict]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from stoke_opendata.errors import InvalidDataError, PortalError, UsageError
+from stoke_opendata.portal.finishing import descriptor_text, offline_descriptor
 from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, _inside, read_package
 from stoke_opendata.portal.publish_gate import check_package
 
@@ -78,7 +79,10 @@ def download_dataset(client: Any, name: str, out: Path, *, progress: bool = True
             res = published[rel]
             target = _inside(work, rel, f"{client.url}/dataset/{name}: {rel}")
             with _bar(progress, res.get("size"), f"download {rel}", "B") as bar:
-                size, digest = client.download(res["url"], target, progress=bar.update)
+                try:
+                    size, digest = client.download(res["url"], target, progress=bar.update)
+                except PortalError as exc:  # name the resource as well as the URL and status
+                    raise type(exc)(f"resource {res.get('name') or rel!r} ({rel}): {exc.message}") from None
             if digest != expected:
                 raise InvalidDataError(
                     f"{rel}: sha256 {digest[:12]}... does not match {expected[:12]}... in {source}; "
@@ -91,10 +95,15 @@ def download_dataset(client: Any, name: str, out: Path, *, progress: bool = True
         fetch(DESCRIPTOR, published[DESCRIPTOR].get("sha256") or "", "the portal's record")
         try:
             descriptor = json.loads((work / DESCRIPTOR).read_text(encoding="utf-8"))
+            # the portal's descriptor names files by their portal URLs (portal/finishing.py): back to the
+            # package's own relative paths, so the download is the self-contained package that was built
+            descriptor = offline_descriptor(descriptor, {res["url"]: rel for rel, res in published.items()},
+                                            published)
             resources = descriptor["resources"]
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InvalidDataError(f"the published datapackage.json is not a data package ({exc})",
                                    where=f"{client.url}/dataset/{name}") from None
+        (work / DESCRIPTOR).write_bytes(descriptor_text(descriptor))
         for res in resources:
             rel = res.get("path")
             if rel not in published:

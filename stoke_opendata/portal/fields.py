@@ -4,6 +4,7 @@ them differ from the portal's copy. Pure.
 
 from __future__ import annotations
 
+import json
 from typing import Iterable, Optional
 
 from stoke_opendata.portal.local_package import CREATED_BY, LocalFile, LocalPackage
@@ -18,7 +19,10 @@ LICENCE_ALIASES = {
 }
 
 
-RESOURCE_KEYS = ("name", "description", "format", "mimetype", "sha256", "package_path", "created_by")
+RESOURCE_KEYS = ("name", "description", "format", "mimetype", "sha256", "hash", "hash_algorithm", "package_path",
+                 "created_by", "schema")
+# the SPDX term ckanext-dcat and DCAT-AP use for a SHA-256 checksum
+HASH_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 
 
 DATASET_KEYS = ("title", "notes", "version", "license_id", "maintainer", "maintainer_email", "private", "url")
@@ -80,15 +84,25 @@ def site_page_url(name: str) -> str:
 
 
 def resource_fields(local: LocalFile) -> dict:
-    return {
+    """The resource fields stoke-opendata owns. Besides its own (`sha256`, `package_path`, `created_by`), the
+    standard ones CKAN tools read: `hash` with `hash_algorithm` (harvesters, ckanext-dcat's spdx:checksum),
+    `mimetype`, and for a table its Table Schema in `schema` (ckanext-validation validates against it,
+    ckanapi's datapackage dump exports it). CKAN itself sets `size` and `last_modified` on upload."""
+    fields = {
         "name": local.name,
         "description": local.description,
         "format": local.format,
         "mimetype": local.mediatype,
         "sha256": local.sha256,
+        "hash": local.sha256,
+        "hash_algorithm": HASH_ALGORITHM,
         "package_path": local.path,
         "created_by": CREATED_BY,
+        "schema": "",
     }
+    if local.tabular:
+        fields["schema"] = json.dumps(local.schema, ensure_ascii=False, separators=(",", ":"))
+    return fields
 
 
 def dataset_changes(package: LocalPackage, remote: dict) -> list[str]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from stoke_opendata.portal.finishing import Finishing, finishing
+from stoke_opendata.portal.datastore import datastore_mark
 from stoke_opendata.portal.fields import RESOURCE_KEYS, dataset_changes, resource_fields
 from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, LocalPackage
 
@@ -39,11 +41,12 @@ class DatasetPlan:
     resources: list[ResourcePlan]
     package: LocalPackage
     remote: Optional[dict]
-    schema_link: bool = True  # the `schema` extra must (re)point at the datapackage.json resource
+    touches: Optional[Finishing] = None  # what the last step must change (None: all of it, a new dataset)
 
     @property
     def upload_bytes(self) -> int:
-        return sum(r.bytes for r in self.resources if r.upload)
+        extra = len(self.touches.descriptor) if self.touches and self.touches.descriptor is not None else 0
+        return sum(r.bytes for r in self.resources if r.upload) + extra
 
     @property
     def needs_revise(self) -> bool:
@@ -52,7 +55,7 @@ class DatasetPlan:
             r.action in ("create", "delete") or r.upload or r.metadata for r in self.resources)
 
     def to_dict(self) -> dict:
-        changes = self.changes + (["extras: schema link"] if self.schema_link and self.remote else [])
+        changes = self.changes + (self.touches.reasons() if self.touches else [])
         return {"name": self.name, "title": self.title, "action": self.action, "changes": changes,
                 "upload_bytes": self.upload_bytes, "resources": [r.to_dict() for r in self.resources]}
 
@@ -76,16 +79,20 @@ def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool =
                                           bytes=local.bytes, sha256=local.sha256, reasons=["new file"]))
             continue
         reasons = []
-        upload = res.get("sha256") != local.sha256 or res.get("url_type") != "upload"
+        # the portal's datapackage.json differs from the local one by design (portal URLs): its content
+        # is compared by finishing(), against the portal version of the local descriptor
+        own_content = local.path != DESCRIPTOR
+        upload = (own_content and res.get("sha256") != local.sha256) or res.get("url_type") != "upload"
         if upload:
             reasons.append("content changed (sha256)")
         want = resource_fields(local)
         # mimetype is sent but not compared: CKAN's uploader may set its own guess from the file name
-        meta = [k for k in RESOURCE_KEYS if k not in ("sha256", "mimetype")
+        skip = ("sha256", "mimetype") if own_content else ("sha256", "hash", "mimetype")
+        meta = [k for k in RESOURCE_KEYS if k not in skip
                 and str(res.get(k) or "") != str(want[k] or "")]
         if meta:
             reasons.append("metadata: " + ", ".join(meta))
-        datastore = local.tabular and (upload or res.get("datastore_sha256") != local.sha256
+        datastore = local.tabular and (upload or res.get("datastore_sha256") != datastore_mark(local.sha256)
                                        or not res.get("datastore_active"))
         if datastore and not upload:
             reasons.append("DataStore copy missing or stale")
@@ -99,13 +106,10 @@ def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool =
                                       reasons=["no longer in the package" + ("" if prune else "; kept (use --prune)")]))
 
     changes = dataset_changes(package, remote)
-    descriptor = next((r for r in remote.get("resources") or [] if r.get("package_path") == DESCRIPTOR
-                       and r.get("created_by") == CREATED_BY), None)
-    extras = {e["key"]: e["value"] for e in remote.get("extras") or []}
-    schema_link = descriptor is None or extras.get("schema") != descriptor.get("url")
-    busy = changes or schema_link or any(r.action in ("create", "update", "delete") for r in resources)
+    touches = finishing(package, remote)
+    busy = changes or touches or any(r.action in ("create", "update", "delete") for r in resources)
     return DatasetPlan(package.name, package.title, "update" if busy else "unchanged", changes, resources,
-                       package, remote, schema_link)
+                       package, remote, touches)
 
 
 @dataclass

@@ -14,6 +14,7 @@ after a failure converges without duplicates.
 
 from __future__ import annotations
 
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -27,6 +28,7 @@ from stoke_opendata.portal.datastore import (
     datastore_fields,
     read_records,
 )
+from stoke_opendata.portal.datastore import datastore_mark
 from stoke_opendata.portal.fields import (
     dataset_fields,
     resolve_licence,
@@ -38,6 +40,7 @@ from stoke_opendata.portal.local_package import (
     LocalFile,
     LocalPackage,
 )
+from stoke_opendata.portal.finishing import finishing
 from stoke_opendata.portal.plan import DatasetPlan, Outcome, Plan, plan_dataset
 
 MAX_ATTEMPTS = 3  # plan+apply rounds per dataset when a racing publisher wins a round
@@ -59,6 +62,7 @@ class Publisher:
         self._org_ids: dict[str, str] = {}
         self._groups_ready: set[str] = set()
         self._token_checked = False
+        self._views: Optional[set[str]] = None  # the portal's view plugins, asked once per run
         self.run_id = uuid.uuid4().hex[:16]  # marks the files this run wrote (publish_run on the resource)
         self._started = time.perf_counter()
         self._calls0 = client.calls
@@ -260,16 +264,46 @@ class Publisher:
             if rp.datastore and rp.action in ("create", "update"):
                 res = resources[rp.path]
                 outcome.rows_loaded += self.load_datastore(res["id"], by_path[rp.path])
-                marks[f"update__resources__{res['id']}"] = {"datastore_sha256": by_path[rp.path].sha256}
+                marks[f"update__resources__{res['id']}"] = {"datastore_sha256": datastore_mark(by_path[rp.path].sha256)}
                 marks[f"match__resources__{res['id']}__sha256"] = by_path[rp.path].sha256
-        descriptor = resources.get(DESCRIPTOR)
-        extras = {e["key"]: e["value"] for e in revised.get("extras") or []}
-        if descriptor and extras.get("schema") != descriptor.get("url"):
-            extras["schema"] = descriptor["url"]
+        touches = finishing(package, revised)
+        for resource_id, fields in touches.resource_updates.items():
+            marks.setdefault(f"update__resources__{resource_id}", {}).update(fields)
+        if touches.schema_link:
+            extras = {e["key"]: e["value"] for e in revised.get("extras") or []}
+            extras["schema"] = touches.schema_link
             marks["filter"] = ["-extras"]
             marks["update"] = {"extras": [{"key": k, "value": v} for k, v in sorted(extras.items())]}
-        if len(marks) > 1:
+        if touches.descriptor is not None:
+            # the portal's datapackage.json: every resource by its portal URL (see portal/finishing.py)
+            with tempfile.TemporaryDirectory(prefix="stoke-opendata-") as tmp:
+                path = Path(tmp) / DESCRIPTOR
+                path.write_bytes(touches.descriptor)
+                files = {f"update__resources__{touches.descriptor_id}__upload": (DESCRIPTOR, path, "application/json")}
+                self.client.upload("package_revise", marks, files)
+            outcome.files_uploaded += 1
+        elif len(marks) > 1:
             self.client.action("package_revise", **marks)
+        self.ensure_views(revised, dataset)
+
+    def ensure_views(self, revised: dict, dataset: DatasetPlan) -> None:
+        """Previews for the files this run created or changed (see portal/views.py)."""
+        from stoke_opendata.portal import views
+
+        changed = {rp.path for rp in dataset.resources if rp.action in ("create", "update")}
+        by_path = {f.path: f for f in dataset.package.files}
+        targets = [(r, by_path[r["package_path"]].tabular) for r in revised.get("resources") or []
+                   if r.get("created_by") == CREATED_BY and r.get("package_path") in changed
+                   and r.get("package_path") in by_path]
+        if not targets:
+            return
+        if self._views is None:
+            self._views = views.available_views(self.client)
+            missing = {views.TABLE_VIEW, views.IMAGE_VIEW} - self._views
+            if missing:
+                self.log(f"the portal offers no {' or '.join(sorted(missing))} plugin: resources published "
+                         "without that preview")
+        views.ensure_views(self.client, targets, self._views, self.log)
 
     # ------------------------------------------------------------ DataStore
 

@@ -76,8 +76,10 @@ def test_descriptor_metadata(home, tmp_path):
     assert d["licenses"] == [{"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
                               "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}]
     assert d["sources"] == [{"title": "Our City, Our Wellbeing: Stoke-on-Trent City Council Corporate Strategy 2024-28",
-                             "section": "Priority 1 - A Healthier City"}]
-    assert d["contributors"][0] == {"title": "Stoke-on-Trent City Council", "role": "publisher", "organization": "Stoke-on-Trent City Council"}
+                             "section": "Priority 1 - A Healthier City",
+                             "publisher": "Stoke-on-Trent City Council", "year": "2024"}]
+    test_org = "stoke-opendata test fixtures (made-up figures)"  # packaging_fixtures' organisation
+    assert d["contributors"][0] == {"title": test_org, "role": "publisher", "organization": test_org}
     assert d["keywords"] == ["health", "life expectancy"]
     names = [r["name"] for r in d["resources"]]
     assert names == ["observations", "targets", "progress", "indicators", "areas", "charts"]
@@ -88,7 +90,7 @@ def test_descriptor_metadata(home, tmp_path):
             assert fk["reference"]["resource"] in names
     assert (d["resources"][5]["path"], d["resources"][5]["mediatype"]) == ("charts.zip", "application/zip")
     ckan = d["ckan"]
-    assert ckan["organization"] == {"name": "stoke-on-trent-city-council", "title": "Stoke-on-Trent City Council"}
+    assert ckan["organization"] == {"name": "stoke-opendata-tests", "title": "stoke-opendata test fixtures (made-up figures)"}
     assert ckan["groups"] == ["healthier"]
     assert ckan["extras"]["spatial_coverage"] == "E06000021"
     assert ckan["extras"]["frequency"] == "annual"

@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import threading
 
 import pytest
-from package_factory import make_package, observation_rows, rewrite_descriptor, unique_name
+from package_factory import ORG, make_package, observation_rows, rewrite_descriptor, unique_name
 
 from stoke_opendata.errors import InvalidDataError
 from stoke_opendata.portal.client import PortalClient, PortalSettings
-from stoke_opendata.portal.datastore import datastore_fields
+from stoke_opendata.portal.datastore import datastore_fields, datastore_mark
+from stoke_opendata.portal.fields import resource_fields
+from stoke_opendata.portal.finishing import portal_descriptor
 from stoke_opendata.portal.fields import resolve_licence
 from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, read_package
 from stoke_opendata.portal.plan import plan_dataset
@@ -39,14 +42,20 @@ def test_datastore_types_follow_the_table_schema():
 
 
 def _remote_from(package, *, sha_override=None):
-    """The dataset dict a CKAN would hold after publishing `package` (built from the package itself)."""
+    """The dataset dict a CKAN would hold after publishing `package` (built from the package itself): each
+    file with the fields publish sets, the datapackage.json in its portal form (resources by portal URL)."""
     resources = []
     for n, f in enumerate(package.files):
-        resources.append({"id": f"res-{n:05d}", "name": f.name, "description": f.description, "format": f.format,
-                          "mimetype": f.mediatype, "sha256": (sha_override or {}).get(f.path, f.sha256),
-                          "package_path": f.path, "created_by": CREATED_BY, "url_type": "upload",
-                          "url": f"http://portal/{f.path}", "datastore_active": f.tabular,
-                          "datastore_sha256": f.sha256 if f.tabular else None})
+        url = f"http://portal/{f.path}"
+        resources.append({**resource_fields(f), "id": f"res-{n:05d}",
+                          "sha256": (sha_override or {}).get(f.path, f.sha256),
+                          "url_type": "upload", "url": url, "download_url": url, "datastore_active": f.tabular,
+                          "datastore_sha256": datastore_mark(f.sha256) if f.tabular else None})
+    portal_copy = portal_descriptor(package.descriptor, {r["package_path"]: r["url"] for r in resources})
+    digest = hashlib.sha256(portal_copy).hexdigest()
+    for r in resources:
+        if r["package_path"] == DESCRIPTOR:
+            r["sha256"] = r["hash"] = digest
     descriptor_url = next(r["url"] for r in resources if r["package_path"] == DESCRIPTOR)
     extras = [{"key": k, "value": v} for k, v in package.extras.items()] + [{"key": "schema", "value": descriptor_url}]
     return {"id": "pkg-1", "name": package.name, "title": package.title, "notes": package.notes,
@@ -147,10 +156,13 @@ def test_first_publish_then_noop_then_one_value_change(client, portal, tmp_path)
     folders = [make_package(tmp_path), make_package(tmp_path)]
     plan, first = _publish(client, *folders)
     assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
-    assert first.bytes_uploaded == sum(read_package(f).total_bytes for f in folders)
     before = {f.name: client.action("package_show", id=f.name) for f in folders}
+    # every file once, then each datapackage.json once more in its portal form (resources by portal URL)
+    portal_copies = sum(int(r["size"]) for d in before.values() for r in d["resources"]
+                        if r["package_path"] == DESCRIPTOR)
+    assert first.bytes_uploaded == sum(read_package(f).total_bytes for f in folders) + portal_copies
     ds = before[folders[0].name]
-    assert ds["license_id"] == "uk-ogl" and ds["organization"]["name"] == "stoke-on-trent-city-council"
+    assert ds["license_id"] == "uk-ogl" and ds["organization"]["name"] == ORG["name"]
     assert {g["name"] for g in ds["groups"]} == {"healthier", "fairer"}
     extras = {e["key"]: e["value"] for e in ds["extras"]}
     assert extras["spatial_coverage"] == "E06000021" and extras["frequency"] == "annual"
@@ -177,11 +189,12 @@ def test_first_publish_then_noop_then_one_value_change(client, portal, tmp_path)
     rewrite_descriptor(folders[0])
     plan, changed = _publish(client, *folders)
     uploads = {r.path for d in plan.datasets for r in d.resources if r.upload}
-    assert uploads == {"data/comparators.csv", DESCRIPTOR}
-    assert changed.bytes_uploaded == target.stat().st_size + (folders[0] / DESCRIPTOR).stat().st_size
-    assert (changed.updated, changed.unchanged) == (1, 1)
+    assert uploads == {"data/comparators.csv"}  # and the descriptor listing its hash, in its portal form:
+    assert [d.touches.descriptor is not None for d in plan.datasets] == [True, False]
     after = client.action("package_show", id=folders[0].name)
     res = {r["package_path"]: r for r in after["resources"]}
+    assert changed.bytes_uploaded == target.stat().st_size + int(res[DESCRIPTOR]["size"])
+    assert (changed.updated, changed.unchanged) == (1, 1)
     old = {r["package_path"]: r for r in before[folders[0].name]["resources"]}
     assert res["data/comparators.csv"]["id"] == old["data/comparators.csv"]["id"]  # updated in place
     assert res["data/observations.csv"]["last_modified"] == old["data/observations.csv"]["last_modified"]
@@ -245,11 +258,11 @@ def test_package_search_and_counts_work_on_the_test_portal(client, anonymous, tm
     _publish(client, folder)
     by_name = anonymous.action("package_search", fq=f"name:{folder.name}")
     assert by_name["count"] == 1 and by_name["results"][0]["name"] == folder.name
-    by_org = anonymous.action("package_search", fq="organization:stoke-on-trent-city-council", rows=1000)
+    by_org = anonymous.action("package_search", fq=f"organization:{ORG['name']}", rows=1000)
     assert folder.name in {d["name"] for d in by_org["results"]}
     everything = anonymous.action("package_search", q="*:*", rows=1, start=0)
     assert everything["count"] >= 1 and len(everything["results"]) == 1
-    org = anonymous.action("organization_show", id="stoke-on-trent-city-council")
+    org = anonymous.action("organization_show", id=ORG["name"])
     assert org["package_count"] == by_org["count"]
     group = anonymous.action("group_show", id="greener")
     assert group["package_count"] >= 1
