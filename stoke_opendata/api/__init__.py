@@ -1,7 +1,8 @@
 """The Python API for analysts and jobs: the functions the CLI commands are thin shells over.
 
-Stable names (exported lazily from `stoke_opendata`, documented in docs/python.md): validate, package,
-publish, download, pandera_schema, problems_from_pandera, Report, Problem. Everything else in the package is
+Stable names (exported lazily from `stoke_opendata`, documented in docs/python.md): validate_data,
+build_packages, publish_packages, download_dataset, pandera_schema, problems_from_pandera, Report, Problem
+(the verbs carry a noun: `stoke_opendata.validate` and `stoke_opendata.package` are the sub-packages). Everything else in the package is
 internal. The heavy libraries (polars, pandas, pandera, matplotlib, ckanapi) are imported inside the
 functions, so `import stoke_opendata` stays light.
 """
@@ -11,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stoke_opendata.problems import Problem, Report
+from stoke_opendata.validate.problems import Problem, Report
 
-__all__ = ["validate", "package", "publish", "download", "pandera_schema", "problems_from_pandera", "Report", "Problem",
+__all__ = ["validate_data", "build_packages", "publish_packages", "download_dataset", "pandera_schema", "problems_from_pandera", "Report", "Problem",
            "Packaged", "Published"]
 
 
-def validate(source, *, schema=None, sheet: str | None = None, catalogue=None, history: bool = True, name: str | None = None) -> Report:
+def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=None, history: bool = True, name: str | None = None) -> Report:
     """Validate `source` against the published definitions and return the Report the CLI prints.
 
     `source`: a pandas or polars DataFrame (or LazyFrame), a CSV/XLSX file, a datapackage.json, or a list of
@@ -28,7 +29,7 @@ def validate(source, *, schema=None, sheet: str | None = None, catalogue=None, h
     Unreadable input raises stoke_opendata.errors.InputError (the CLI's exit 2), with a one-line message.
     """
     from stoke_opendata.api.frames import NAME, frame_to_table, is_dataframe
-    from stoke_opendata.validation import load_schema, validate_paths, validate_table
+    from stoke_opendata.validate.validator import load_schema, validate_paths, validate_table
 
     if is_dataframe(source):
         table_schema, _label = load_schema(schema)
@@ -44,8 +45,8 @@ def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observati
     named Check per meaning rule (per rule and indicator where the rule reads the indicator's definition).
     `backend`: "polars" (pandera.polars) or "pandas" (pandera.pandas). Use `schema.validate(df, lazy=True)`;
     `problems_from_pandera(exc)` turns its SchemaErrors into Problems with the CLI's codes."""
-    from stoke_opendata.checks.pandera_adapter import build_schema
-    from stoke_opendata.validation import _Catalogue, load_schema
+    from stoke_opendata.validate.checks.pandera_adapter import build_schema
+    from stoke_opendata.validate.validator import _Catalogue, load_schema
 
     table_schema, label = load_schema(schema)
     source = _Catalogue(catalogue)
@@ -55,14 +56,14 @@ def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observati
 def problems_from_pandera(error, file: str = "DataFrame") -> list[Problem]:
     """The failure cases of a pandera SchemaErrors (from `pandera_schema().validate(df, lazy=True)`) as Problems:
     code (the CLI's: type-error, constraint-error, primary-key, out-of-bounds, ...), row, column, value."""
-    from stoke_opendata.checks.pandera_adapter import problems_from_failures
+    from stoke_opendata.validate.checks.pandera_adapter import problems_from_failures
 
     return problems_from_failures(error, file)
 
 
 @dataclass
 class Packaged:
-    """What `package` did: every source dataset's validation outcome, and the packages built (none if refused)."""
+    """What `build_packages` did: every source dataset's validation outcome, and the packages built (none if refused)."""
 
     outcomes: list
     built: list = field(default_factory=list)
@@ -73,13 +74,14 @@ class Packaged:
         return all(o.valid for o in self.outcomes)
 
 
-def package(names=(), out_dir="out", *, make_zip: bool = False, manifests=None) -> Packaged:
+def build_packages(names=(), out_dir="out", *, make_zip: bool = False, manifests=None) -> Packaged:
     """Validate the source datasets, then build the data packages publish/*.yaml declares into `out_dir`.
     `names`: bundled datasets or package names (none: every package). If any source dataset has an error,
     nothing is built: the result lists the outcomes and the refused packages (`.valid` is False)."""
     from stoke_opendata.errors import UsageError
-    from stoke_opendata.manifests import load_manifests, select
-    from stoke_opendata.packaging import build_package, check_datasets
+    from stoke_opendata.package.manifests import load_manifests, select
+    from stoke_opendata.package.build import build_package
+    from stoke_opendata.package.gate import check_datasets
 
     found = load_manifests(Path(manifests) if manifests else None)
     if not found:
@@ -93,20 +95,20 @@ def package(names=(), out_dir="out", *, make_zip: bool = False, manifests=None) 
 
 @dataclass
 class Published:
-    """What `publish` planned and (unless a dry run) did; `portal` is the URL it spoke to."""
+    """What `publish_packages` planned and (unless a dry run) did; `portal` is the URL it spoke to."""
 
     plan: object
     outcome: object | None
     portal: str
 
 
-def publish(package_dirs, *, portal: str | None = None, dry_run: bool = False, prune: bool = False,
+def publish_packages(package_dirs, *, portal: str | None = None, dry_run: bool = False, prune: bool = False,
             progress: bool = False, log=None, on_plan=None) -> Published:
     """Plan, then publish built packages to a CKAN portal (token from CKAN_API_TOKEN or the config file only).
     Every package is read and checked first: an invalid one raises InvalidDataError before anything is sent.
     `on_plan(plan)` is called before anything changes; `dry_run` stops there."""
-    from stoke_opendata import portal as portal_client
-    from stoke_opendata import publishing
+    from stoke_opendata.portal import client as portal_client
+    from stoke_opendata.portal import publishing
     from stoke_opendata.errors import UsageError
 
     dirs = [package_dirs] if isinstance(package_dirs, (str, Path)) else list(package_dirs)
@@ -127,11 +129,11 @@ def publish(package_dirs, *, portal: str | None = None, dry_run: bool = False, p
         return Published(plan=plan, outcome=outcome, portal=client.url)
 
 
-def download(dataset: str, out, *, portal: str | None = None, progress: bool = False, log=None):
+def download_dataset(dataset: str, out, *, portal: str | None = None, progress: bool = False, log=None):
     """Fetch a published dataset into `out` as a data package, verify every file's sha256 and validate the
     tables before the folder is moved into place. Anonymous (no token is sent)."""
-    from stoke_opendata import downloading
-    from stoke_opendata import portal as portal_client
+    from stoke_opendata.portal import download as downloading
+    from stoke_opendata.portal import client as portal_client
 
     settings = portal_client.resolve_settings(portal, anonymous=True)
     with portal_client.PortalClient(settings) as client:

@@ -10,8 +10,8 @@ pandas index holds; an index whose names are schema fields (after `set_index`) i
 from __future__ import annotations
 
 from stoke_opendata.errors import InputError
-from stoke_opendata.problems import FileInfo
-from stoke_opendata.reading import ROW, Table, column_name
+from stoke_opendata.validate.problems import FileInfo
+from stoke_opendata.validate.reading import ROW, Table, column_name
 
 NAME = "DataFrame"
 
