@@ -69,32 +69,55 @@ def build_schema(table_schema: dict, definitions: dict[str, dict], references=No
                                           coerce=True, description=spec.get("description"))
     primary = table_schema.get("primaryKey")
     primary = [primary] if isinstance(primary, str) else primary
-    kind = _missing_safe(pa.DataFrameSchema) if backend == "polars" else pa.DataFrameSchema
-    return kind(columns, checks=meaning_checks(pa, types, definitions, backend), strict=True,
-                unique=primary or None, name=name, report_duplicates="all")
+    made = meaning_checks(pa, types, definitions, backend)
+    return _schema_class(pa.DataFrameSchema, backend)(columns, checks=made, strict=True, unique=primary or None, name=name,
+                                                      report_duplicates="all")
 
 
-def _missing_safe(base):
-    """pandera.polars (0.35) raises polars' ColumnNotFoundError when it coerces a frame that lacks a column;
-    this schema then validates without coercion, so the missing columns are failure cases like the rest."""
+_CLASSES: dict = {}
 
-    class MissingSafeSchema(base):
+
+def _schema_class(base, backend: str):
+    """DataFrameSchema, plus: the rules' shared masks are dropped when validate ends (a frame changed in place
+    is never judged by a stale result); and for polars, a frame that lacks a column is validated without
+    coercion (pandera.polars 0.35 raises polars' ColumnNotFoundError coercing it), so the missing columns
+    are failure cases like the rest."""
+    if backend in _CLASSES:
+        return _CLASSES[backend]
+
+    class StokeSchema(base):
         def validate(self, check_obj, *args, **kwargs):
-            names = set(check_obj.collect_schema().names())
-            if any(c not in names for c in self.columns):
-                plain = base(self.columns, checks=self.checks, strict=self.strict, unique=self.unique, name=self.name,
-                             report_duplicates=self.report_duplicates)
-                return plain.update_columns({c: {"coerce": False} for c in self.columns}).validate(check_obj, *args, **kwargs)
-            return super().validate(check_obj, *args, **kwargs)
+            try:
+                if backend == "polars" and any(c not in set(check_obj.collect_schema().names()) for c in self.columns):
+                    plain = base(self.columns, checks=self.checks, strict=self.strict, unique=self.unique, name=self.name,
+                                 report_duplicates=self.report_duplicates)
+                    return plain.update_columns({c: {"coerce": False} for c in self.columns}).validate(check_obj, *args, **kwargs)
+                return super().validate(check_obj, *args, **kwargs)
+            finally:
+                _reset(self.checks)
 
-    import polars as pl
+    if backend == "polars":
+        import polars as pl
 
-    for frame_type in (pl.DataFrame, pl.LazyFrame):  # pandera finds backends by the schema's exact class
+        frame_types = (pl.DataFrame, pl.LazyFrame)
+    else:
+        import pandas as pd
+
+        frame_types = (pd.DataFrame,)
+    for frame_type in frame_types:  # pandera finds backends by the schema's exact class
         base.register_default_backends(frame_type)
-    for (cls, frame_type), backend in list(base.BACKEND_REGISTRY.items()):
+    for (cls, frame_type), found in list(base.BACKEND_REGISTRY.items()):
         if cls is base:
-            MissingSafeSchema.BACKEND_REGISTRY[(MissingSafeSchema, frame_type)] = backend
-    return MissingSafeSchema
+            StokeSchema.BACKEND_REGISTRY[(StokeSchema, frame_type)] = found
+    _CLASSES[backend] = StokeSchema
+    return StokeSchema
+
+
+def _reset(checks) -> None:
+    for check in checks:
+        rules = getattr(check, "_stoke_rules", None)
+        if rules is not None:
+            rules.reset()
 
 
 def _foreign_keys(table_schema: dict, references) -> dict[str, list]:
@@ -111,15 +134,17 @@ def _foreign_keys(table_schema: dict, references) -> dict[str, list]:
 def meaning_checks(pa, types: dict[str, str], definitions: dict[str, dict], backend: str, checks=None) -> list:
     """One pandera Check per rule (per rule and indicator where the rule reads the indicator's definition)."""
     probe = _probe_context(types, definitions)
+    chosen = list(REGISTRY if checks is None else checks)
+    rules = RuleMasks(types, definitions, chosen, backend)
     made = []
-    for check in REGISTRY if checks is None else checks:
+    for check in chosen:
         if not isinstance(check, RowCheck) or not check.applies(probe):
             continue
         for rule in check.rules(probe):
             meaning = CODES.get(rule.code, ("", "", rule.code))[2]
             reads = {n for n in rule.expr.meta.root_names() if n in _ATTRIBUTES.values()}
             if not reads:
-                made.append(_check(pa, check, rule, types, None, None, backend, meaning))
+                made.append(_check(pa, rules, rule, None, meaning))
                 continue
             for indicator, definition in definitions.items():
                 attributes = {k: definition.get(k) for k, a in _ATTRIBUTES.items() if a in reads}
@@ -127,56 +152,83 @@ def meaning_checks(pa, types: dict[str, str], definitions: dict[str, dict], back
                     continue  # every attribute the rule reads is unset for this indicator: it cannot fail
                 shown = ", ".join(f"{k} {v}" for k, v in attributes.items() if v is not None)
                 error = f"{meaning}, for indicator {indicator} ({shown})"
-                made.append(_check(pa, check, rule, types, indicator, definition, backend, error))
+                made.append(_check(pa, rules, rule, indicator, error))
     return made
 
 
-def _check(pa, check: RowCheck, rule, types, indicator, definition, backend, error):
+def _check(pa, rules: "RuleMasks", rule, indicator, error):
     name = f"{rule.code}:{rule.column}" + (f":{indicator}" if indicator else "")
-    definitions = {indicator: definition} if indicator else {}
+    key = (rule.code, rule.column)
 
-    if backend == "polars":
+    if rules.backend == "polars":
         import polars as pl
 
         def run(data):
-            passes = failing_rows(data.lazyframe.collect(), check, rule.code, rule.column, types, definitions, indicator)
-            return pl.LazyFrame({"passes": ~passes})
+            return pl.LazyFrame({"passes": ~rules.failing(data.lazyframe, key, indicator)})
     else:
         import pandas as pd
 
         def run(frame):
-            polars_frame = _from_pandas(frame, types)
-            mask = failing_rows(polars_frame, check, rule.code, rule.column, types, definitions, indicator)
-            return pd.Series(~mask.to_numpy(), index=frame.index)
+            return pd.Series(~rules.failing(frame, key, indicator).to_numpy(), index=frame.index)
 
     # pandera shows the error as the failure case's `check`: it starts with the name, then says what failed
-    return pa.Check(run, name=name, error=f"{name} ({error})")
+    made = pa.Check(run, name=name, error=f"{name} ({error})")
+    made._stoke_rules = rules
+    return made
 
 
-def failing_rows(frame, check: RowCheck, code: str, column: str, types: dict[str, str], definitions: dict, indicator=None):
-    """Boolean polars Series, True where the rule (code, column) of `check` fails on `frame` (a user's typed frame)."""
-    import polars as pl
+class RuleMasks:
+    """Every rule's failing rows over one frame, computed once (one polars select, the definitions joined per
+    row as the fast engine joins them) and shared by the schema's checks; a check adds its indicator filter.
+    The schema forgets the frame when its validate call ends."""
 
-    present = {c for c in frame.columns if c in types}
-    typed = frame.select([_cast(pl, c, types[c]) for c in present])
-    if indicator is not None:  # the definition is the same on every row: literals, no join
-        attributes = [pl.lit(definitions[indicator].get(k)).alias(a) for k, a in _ATTRIBUTES.items()]
-    else:
-        attributes = [pl.lit(None).alias(a) for a in _ATTRIBUTES.values()]
-    # a blank cell, not text that is no number (that is a type error, as the CLI says)
-    blank = frame["value"].is_null() if "value" in present else pl.lit(True)
-    typed = typed.with_columns(*attributes, blank.alias("_value_blank"))
-    ctx = Context(path="DataFrame", frame=typed, raw=None, present=present, definitions=definitions)
-    nothing = pl.Series("failing", [False] * frame.height, dtype=pl.Boolean)
-    if not check.applies(ctx):
-        return nothing  # a column it needs is missing: pandera reports the missing column itself
-    for rule in check.rules(ctx):
-        if (rule.code, rule.column) == (code, column):
-            expr = rule.expr.fill_null(False)
-            if indicator is not None:
-                expr = expr & (pl.col("indicator_id") == indicator).fill_null(False)
-            return typed.select(expr.alias("failing")).to_series()
-    return nothing
+    def __init__(self, types: dict[str, str], definitions: dict[str, dict], checks, backend: str):
+        self.types, self.definitions, self.checks, self.backend = types, definitions, checks, backend
+        self.reset()
+
+    def reset(self):
+        self._source, self._masks = None, {}
+
+    def failing(self, source, key, indicator=None):
+        """Boolean polars Series: True where rule `key` fails on `source` (for `indicator`'s rows only, if given)."""
+        import polars as pl
+
+        if self._source is not source:
+            self._source, self._masks = source, self._compute(source)
+        mask = self._masks.get(key)
+        if mask is None:  # the rule does not apply (a column it needs is missing: pandera reports that itself)
+            return pl.Series("failing", [False] * self._masks["__height__"], dtype=pl.Boolean)
+        if indicator is not None:
+            mask = mask & (self._masks["__indicator__"] == indicator).fill_null(False)
+        return mask
+
+    def _compute(self, source) -> dict:
+        import polars as pl
+
+        frame = _from_pandas(source, self.types) if self.backend == "pandas" else source.collect()
+        present = {c for c in frame.columns if c in self.types}
+        typed = frame.select([_cast(pl, c, self.types[c]) for c in present])
+        ids = list(self.definitions)
+        if ids and "indicator_id" in present:
+            table = pl.DataFrame({"indicator_id": ids, **{a: [self.definitions[i].get(k) for i in ids] for k, a in _ATTRIBUTES.items()}},
+                                 strict=False)
+            typed = typed.join(table, on="indicator_id", how="left", maintain_order="left")
+        else:
+            typed = typed.with_columns(pl.lit(None).alias(a) for a in _ATTRIBUTES.values())
+        # a blank cell, not text that is no number (that is a type error, as the CLI says)
+        blank = frame["value"].is_null() if "value" in present else pl.lit(True)
+        typed = typed.with_columns(blank.alias("_value_blank"))
+        ctx = Context(path="DataFrame", frame=typed, raw=None, present=present, definitions=self.definitions)
+        exprs, keys = [], []
+        for check in self.checks:
+            if isinstance(check, RowCheck) and check.applies(ctx):
+                for rule in check.rules(ctx):
+                    keys.append((rule.code, rule.column))
+                    exprs.append(rule.expr.fill_null(False).alias(f"__rule{len(exprs)}"))
+        masks = dict(zip(keys, typed.select(exprs).get_columns())) if exprs else {}
+        masks["__height__"] = frame.height
+        masks["__indicator__"] = typed["indicator_id"].cast(pl.String) if "indicator_id" in present else pl.Series([None] * frame.height, dtype=pl.String)
+        return masks
 
 
 def _cast(pl, name: str, ftype: str):
