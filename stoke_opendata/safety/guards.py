@@ -3,13 +3,13 @@
 A data package descriptor is a file a stranger may hand us. Its resource paths must not read files
 outside its folder (`../../etc/passwd`, `/etc/passwd`, a symlink pointing out), and must not make us
 fetch a URL (server-side request forgery, or simply a surprise download) unless remote data is
-explicitly allowed; the check is made on the text, so no request is ever made to a refused URL.
+explicitly allowed by the caller (`allow_remote=True`; no command does so today: `validate` reports a
+remote resource as skipped); the check is made on the text, so no request is ever made to a refused URL.
 Oversized input is refused from os.stat and a streaming read, never by reading the whole file first.
 
 Limits are configurable (environment variables, docs/safety.md):
 STOKE_OPENDATA_MAX_FILE_MB (default 200), STOKE_OPENDATA_MAX_LINE_BYTES (default 1 MiB),
-STOKE_OPENDATA_MAX_CELL_CHARS (default 32767, the most characters an Excel cell holds),
-STOKE_OPENDATA_ALLOW_REMOTE=1 to allow http(s) resource paths.
+STOKE_OPENDATA_MAX_CELL_CHARS (default 32767, the most characters an Excel cell holds).
 Pure standard library; errors are errors.InputError naming the file and the cause.
 """
 
@@ -30,7 +30,6 @@ from stoke_opendata.settings import env_number
 MAX_FILE_MB_ENV = "STOKE_OPENDATA_MAX_FILE_MB"
 MAX_LINE_BYTES_ENV = "STOKE_OPENDATA_MAX_LINE_BYTES"
 MAX_CELL_CHARS_ENV = "STOKE_OPENDATA_MAX_CELL_CHARS"
-ALLOW_REMOTE_ENV = "STOKE_OPENDATA_ALLOW_REMOTE"
 
 DEFAULT_MAX_FILE_MB = 200
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
@@ -63,11 +62,6 @@ class Limits:
             max_line_bytes=int(env_number(MAX_LINE_BYTES_ENV, DEFAULT_MAX_LINE_BYTES, kind=int, exclusive=True, environ=env)),
             max_cell_chars=int(env_number(MAX_CELL_CHARS_ENV, DEFAULT_MAX_CELL_CHARS, kind=int, exclusive=True, environ=env)),
         )
-
-
-def remote_allowed(option: bool = False, environ: Mapping[str, str] | None = None) -> bool:
-    env = os.environ if environ is None else environ
-    return bool(option) or (env.get(ALLOW_REMOTE_ENV, "").strip().lower() in ("1", "true", "yes"))
 
 
 def _mb(n: int) -> str:
@@ -104,9 +98,8 @@ def resolve_resource_path(base_dir, path, *, allow_remote: bool = False, where: 
             if allow_remote:
                 return text
             raise InputError(
-                f"resource path {_short(text)} is a remote URL; remote data is refused (no request was made). "
-                f"Download it and point the descriptor at the local file, or allow remote data with "
-                f"--allow-remote or {ALLOW_REMOTE_ENV}=1",
+                f"resource path {_short(text)} is a remote URL; remote data is not read (no request was made). "
+                f"Download it and point the descriptor at the local file",
                 where=where,
             )
         raise InputError(f"resource path {_short(text)} uses the {scheme}: scheme; only relative file paths are allowed", where=where)

@@ -96,7 +96,10 @@ def to_text(report: Report, max_per_code: int = 20) -> str:
         warnings = len(mine) - errors
         how = ", ".join(x for x in (info.format.upper(), info.sheet and f"sheet {info.sheet!r}", info.encoding, info.delimiter and f"{info.delimiter}-separated", info.schema and f"schema {info.schema}") if x)
         lines.append("")
-        lines.append(f"{info.path} ({how}; {_plural(info.rows, 'row')}): " + ("valid" if not errors else "INVALID") + f", {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+        if info.format == "skipped":  # a package resource we do not read: its warning says why
+            lines.append(f"{info.path}: NOT VALIDATED, {_plural(warnings, 'warning')}")
+        else:
+            lines.append(f"{info.path} ({how}; {_plural(info.rows, 'row')}): " + ("valid" if not errors else "INVALID") + f", {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
         lines.extend(_text_groups(mine, max_per_code))
     for path, mine in by_file.items():  # problems of files that could not be described (defensive)
         lines.append("")

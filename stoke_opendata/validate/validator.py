@@ -21,23 +21,39 @@ from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.validate.problems import Report
 
 TABLES = ("observations", "indicators", "areas", "targets", "progress")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
-def load_schema(schema: str | Path | dict | None) -> tuple[dict, str]:
-    """(Table Schema, label): a table name (observations, targets...), a path to a JSON schema, or a dict."""
+def load_schema(schema: str | Path | dict | None) -> tuple[object, str]:
+    """(Table Schema, label): a table name (observations, targets...), a path to a JSON or YAML schema, or a
+    dict. A file that is not JSON/YAML is a usage error (exit 2); a schema that parses but breaks the spec is
+    returned as it is, for schema_problems to report (schema-error, exit 1), as frictionless does."""
     if isinstance(schema, dict):
         return schema, schema.get("title") or "given"
     name = str(schema or "observations")
     path = project_paths.schema_path(name) if name in TABLES else Path(name)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
     except FileNotFoundError:
         raise UsageError(f"no such Table Schema (use one of {', '.join(TABLES[:4])} or a path to a schema JSON)", where=str(path)) from None
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"the Table Schema cannot be read ({exc})", where=str(path)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("fields"), list):
-        raise UsageError("not a Table Schema (no 'fields' list)", where=str(path))
-    return data, data.get("title") or path.stem.replace(".schema", "")
+    except IsADirectoryError:
+        raise UsageError("is a folder, not a Table Schema file", where=str(path)) from None
+    except Exception as exc:  # ValueError, OSError, yaml.YAMLError
+        raise UsageError(f"the Table Schema cannot be read ({' '.join(str(exc).split())[:160]})", where=str(path)) from None
+    label = data.get("title") if isinstance(data, dict) and isinstance(data.get("title"), str) else None
+    return data, label or path.stem.replace(".schema", "")
+
+
+def field_names(schema) -> set[str]:
+    """The names of a schema's fields (empty for a schema without a fields list)."""
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    return {f.get("name") for f in fields if isinstance(f, dict)} if isinstance(fields, list) else set()
 
 
 class _Catalogue:
@@ -102,7 +118,7 @@ def _history(exclude: set[Path]):
         except InputError:
             continue
         for spec in specs:
-            names = {f.get("name") for f in spec.schema.get("fields", []) if isinstance(f, dict)}
+            names = field_names(spec.schema)
             if not {"indicator_id", "area_code", "period", "value"} <= names or not spec.path.is_file():
                 continue
             if spec.path.resolve() in exclude:
@@ -142,10 +158,13 @@ def validate_paths(
     """Validate files (CSV, XLSX) against a Table Schema (default: observations) and descriptors (every resource)."""
     from stoke_opendata.validate.reading import is_descriptor, read_table
 
+    from stoke_opendata.validate.problems import FileInfo
+    from stoke_opendata.validate.tableschema.schema_errors import schema_problems
+
     report = Report()
     catalogue = _Catalogue(catalogue_dir)
     table_schema, label = load_schema(schema)
-    names = {f.get("name") for f in table_schema["fields"] if isinstance(f, dict)}
+    names = field_names(table_schema)
     if not paths:
         raise UsageError("give at least one file to validate")
     for path in paths:
@@ -154,6 +173,11 @@ def validate_paths(
             sub = validate_package(path, catalogue_dir=catalogue_dir, history=history)
             report.files.extend(sub.files)
             report.extend(sub.problems)
+            continue
+        broken = schema_problems(table_schema, str(path))
+        if broken:  # the contract itself is broken: say so, and check nothing against it
+            report.files.append(FileInfo(path=str(path), schema=label))
+            report.extend(broken)
             continue
         table = read_table(path, sheet=sheet, schema_names=names)
         resolved = {path.resolve()}
@@ -179,31 +203,49 @@ def validate_table(table, schema: str | Path | dict | None = None, catalogue_dir
 
 
 def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
-    """Validate every resource of a data package; foreign keys resolve against its own resources first."""
+    """Validate every resource of a data package we can read; each one we cannot (inline data, no schema,
+    JSON, compressed, remote) is a resource-skipped warning with the reason. Foreign keys resolve against
+    the package's own resources only: one to a resource or field it lacks is an error."""
     import polars as pl
 
     from stoke_opendata.validate.checks import definition_of
-    from stoke_opendata.validate.reading import read_descriptor, read_table
+    from stoke_opendata.validate.problems import FileInfo, Problem
+    from stoke_opendata.validate.reading import read_table
+    from stoke_opendata.validate.tables.descriptor import read_package
+    from stoke_opendata.validate.tables.integrity import declared_encoding_fits, integrity_problems
+    from stoke_opendata.validate.tableschema.schema_errors import schema_problems
 
     report = Report()
     catalogue = _Catalogue(catalogue_dir)
-    specs = {spec.name: spec for spec in read_descriptor(descriptor_path)}
+    package = read_package(descriptor_path)
+    specs = {spec.name: spec for spec in package.specs}
+    skipped = {s.name: s for s in package.skipped}
+    for s in package.skipped:
+        report.files.append(FileInfo(path=s.shown, format="skipped", resource=s.name))
+        report.extend([Problem(s.shown, "resource-skipped", f"the resource {s.name!r} was not validated: {s.reason}", "validate it with frictionless, or provide it as a CSV with a Table Schema")])
     checked: dict[str, object] = {}
     in_progress: set[str] = set()
     own_paths = {spec.path.resolve() for spec in specs.values()}
 
     def references(resource: str, fields: list[str]):
-        if resource in specs and resource not in in_progress:
-            done = run(resource)
-            if all(f in done.present for f in fields):
-                return done.raw.select(fields).drop_nulls()
+        if resource in skipped:
+            return None  # not checked: the resource was skipped (its own warning says why)
+        if resource not in specs:
+            raise LookupError(f"the data package has no resource {resource!r}")
+        absent = [f for f in fields if f not in field_names(specs[resource].schema)]
+        if absent:
+            raise LookupError(f"the resource {resource!r} has no field {absent[0]!r}")
+        if resource in in_progress:
             return None
-        return catalogue.reference(resource, fields)
+        done = run(resource)
+        if done is None or not all(f in done.present for f in fields):
+            return None  # unreadable, or its columns are missing: reported on that resource
+        return done.typed.select(fields).drop_nulls()  # typed: keys compare as values where both sides are typed
 
     def definitions() -> dict[str, dict]:
         if "indicators" in specs and "indicators" not in in_progress:
             done = run("indicators")
-            if {"id", "unit", "frequency"} <= done.present:
+            if done is not None and {"id", "unit", "frequency"} <= done.present:
                 rows = done.typed.filter(pl.col("id").is_not_null()).to_dicts()
                 return {row["id"]: definition_of(row) for row in rows}
         return catalogue.definitions()
@@ -221,12 +263,31 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
         if name in checked:
             return checked[name]
         spec = specs[name]
+        checked[name] = None
+        label = (spec.schema.get("title") if isinstance(spec.schema, dict) else None) or name
+        broken = schema_problems(spec.schema, spec.shown)
+        if broken:
+            report.files.append(FileInfo(path=spec.shown, resource=name, schema=label))
+            report.extend(broken)
+            return None
         in_progress.add(name)
         try:
-            label = spec.schema.get("title") or name
-            names = {f.get("name") for f in spec.schema["fields"] if isinstance(f, dict)}
-            table = read_table(spec.path, schema_names=names, shown=spec.shown)
+            try:
+                table = read_table(spec.path, schema_names=field_names(spec.schema), shown=spec.shown)
+            except InputError as exc:
+                report.files.append(FileInfo(path=spec.shown, resource=name, schema=label))
+                report.extend([Problem(spec.shown, "resource-error", f"the resource {name!r} cannot be read: {exc.message}", "correct the resource's path, or the file")])
+                return None
             table.info.resource = name
+            csv_encoding = table.info.encoding if table.info.format == "csv" else None
+            if declared_encoding_fits(spec.declared, csv_encoding):
+                table.problems = [p for p in table.problems if p.code != "guessed-encoding"]
+            if spec.declared.get("delimiter") and table.info.delimiter == DELIMITER_NAMES.get(spec.declared["delimiter"]):
+                table.problems = [p for p in table.problems if p.code != "guessed-delimiter"]
+            declared = integrity_problems(spec.path, spec.shown, spec.declared, csv_encoding)
+            if any(p.code == "encoding-error" for p in declared):  # says it already, against the declaration
+                table.problems = [p for p in table.problems if p.code != "guessed-encoding"]
+            table.problems.extend(declared)
             checked[name] = _check_one(report, table, spec.schema, label, references, definitions, history_source)
         finally:
             in_progress.discard(name)
@@ -234,7 +295,7 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
 
     for name in specs:
         run(name)
-    order = list(specs)
+    order = list(specs) + list(skipped)
     report.files.sort(key=lambda info: order.index(info.resource) if info.resource in order else len(order))
     return report
 
@@ -246,8 +307,13 @@ def fix_path(path, out, sheet=None, schema=None, catalogue_dir=None, markers=())
 
     from stoke_opendata.validate.reading import PAD
 
+    from stoke_opendata.validate.tableschema.schema_errors import schema_problems
+
     table_schema, _label = load_schema(schema)
-    names = {f.get("name") for f in table_schema["fields"] if isinstance(f, dict)}
+    broken = schema_problems(table_schema, str(schema))
+    if broken:
+        raise UsageError(broken[0].message, where=str(schema))
+    names = field_names(table_schema)
     table = read_table(Path(path), sheet=sheet, schema_names=names, pad=PAD)  # extra cells are kept, not lost
     if Path(out).resolve() == Path(path).resolve():
         raise UsageError("--fix must write to a new file, not over the input", where=str(out))

@@ -75,9 +75,14 @@ def test_remote_url_makes_no_request_and_is_allowed_only_explicitly(folder):
         server.accept()
     server.close()
     assert safety.resolve_resource_path(folder, url, allow_remote=True) == url
-    assert safety.remote_allowed(False, {"STOKE_OPENDATA_ALLOW_REMOTE": "1"})
-    assert not safety.remote_allowed(False, {})
-    assert safety.remote_allowed(True, {})
+
+
+def test_remote_refusal_advises_only_what_exists(folder):
+    """The message names no option or variable: no command has --allow-remote, and no variable allows it."""
+    with pytest.raises(InputError) as err:
+        safety.resolve_resource_path(folder, "https://example.org/x.csv")
+    assert "--allow-remote" not in err.value.message and "STOKE_OPENDATA_ALLOW_REMOTE" not in err.value.message
+    assert "Download it" in err.value.message
 
 
 def test_descriptor_checks_every_path(folder):

@@ -185,7 +185,7 @@ def test_descriptor_resources(tmp_path):
     [
         ({"name": "x", "path": "../outside.csv", "schema": {"fields": []}}, "climbs out"),
         ({"name": "x", "path": "/etc/passwd", "schema": {"fields": []}}, "absolute"),
-        ({"name": "x", "path": "https://example.org/x.csv", "schema": {"fields": []}}, "remote"),
+        ({"name": "x", "path": "https://example.org/x.csv", "schema": {"fields": []}}, "at a URL .* made no request"),
         ({"name": "x", "path": "obs.csv", "schema": "../../../../etc/schema.json"}, "outside"),
         ({"name": "x", "path": "obs.csv"}, "no Table Schema"),
     ],
