@@ -75,7 +75,7 @@ def test_missing_columns_and_wrong_types_are_failures_not_exceptions(polars_sche
     assert {"missing-label", "type-error"} <= codes
 
 
-def _pandera_rows(schema, path, catalogue):
+def _pandera_rows(schema, path, catalogue, to_backend=lambda df: df):
     """The meaning failures pandera finds on the table as read (text), minus cells the structure layer reported."""
     table_schema, label = load_schema(None)
     checked = check_structure(read_table(path), table_schema, catalogue.reference, schema_label=label)
@@ -84,21 +84,27 @@ def _pandera_rows(schema, path, catalogue):
     rows = checked.raw[ROW].to_list()
     df = checked.raw.drop(ROW).select([c for c in checked.raw.columns if c in checked.present])
     found = set()
-    for p in failures(schema, df):
+    ids = checked.raw["indicator_id"].to_list() if "indicator_id" in checked.raw.columns else []
+    for p in failures(schema, to_backend(df)):
         if p.code in ROW_CODES and p.row is not None:
             spreadsheet_row = rows[p.row - 2]
+            named = p.message.split(" ", 1)[0].split(":")[2:]  # code:column[:indicator]
+            assert named in ([], [ids[p.row - 2]]), (p.message, ids[p.row - 2])  # the check names the row's indicator
             if (spreadsheet_row, p.column) not in skip and spreadsheet_row not in short:
                 found.add((p.code, spreadsheet_row, p.column))
     return found
 
 
-def test_same_rows_as_the_fast_engine_on_the_corpus(polars_schema):
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+def test_same_rows_as_the_fast_engine_on_the_corpus(backend, polars_schema):
+    schema = polars_schema if backend == "polars" else so.pandera_schema(catalogue=CATALOGUE, backend="pandas")
+    to_backend = (lambda df: df) if backend == "polars" else (lambda df: df.to_pandas())
     catalogue = _Catalogue(CATALOGUE)
     compared = 0
     for name in TABLES:
         path = CORPUS / "files" / name
         report = so.validate_data(path, catalogue=CATALOGUE, history=False)
         fast = {(p.code, p.row, p.column) for p in report.problems if p.code in ROW_CODES}
-        assert _pandera_rows(polars_schema, path, catalogue) == fast, name
+        assert _pandera_rows(schema, path, catalogue, to_backend) == fast, name
         compared += len(fast)
     assert compared >= 10  # the corpus does exercise the meaning rules

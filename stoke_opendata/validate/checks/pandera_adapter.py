@@ -307,16 +307,21 @@ def problems_from_failures(error, file: str = "DataFrame", fields=()) -> list[Pr
         import polars as pl
 
         cases = pl.from_pandas(cases.astype({"failure_case": str, "index": object}).astype(str).replace({"None": None, "nan": None, "<NA>": None}))
-    problems = []
+    problems, seen = [], {}
     for record in cases.iter_rows(named=True):
         check = str(record.get("check") or "")
         code, column, value = _code_of(check), record.get("column"), record.get("failure_case")
         parts = check.split(" ", 1)[0].split(":")
         if parts[0] in CODES and record.get("schema_context") not in ("Column", "Index") and len(parts) > 1:
-            if column == parts[1]:
-                pass  # pandas: a dataframe check's failure is one case per cell of the failing record
-            elif column in fields:
-                continue  # (the other cells of that record)
+            if column in fields:
+                # pandas: one case per non-null cell of the failing record: one problem per record, with the
+                # rule's cell as its value (absent when that cell is blank, as for value-missing)
+                key = (check, record.get("index"))
+                if key in seen:
+                    if column == parts[1]:
+                        seen[key].value = None if value is None else str(value)
+                    continue
+                value, column = (value if column == parts[1] else None), parts[1]
             else:  # polars: one case per record, the record as JSON
                 column = parts[1]
                 try:
@@ -330,8 +335,11 @@ def problems_from_failures(error, file: str = "DataFrame", fields=()) -> list[Pr
         except (TypeError, ValueError):
             row = None
         column = None if column in (None, "None", "nan") or column not in fields else column
-        problems.append(Problem(file, code, f"{check} failed" + (f" at row {row}" if row else ""), CODES.get(code, ("", "", ""))[2],
-                                row=row, column=column, value=None if value is None else str(value)))
+        problem = Problem(file, code, f"{check} failed" + (f" at row {row}" if row else ""), CODES.get(code, ("", "", ""))[2],
+                          row=row, column=column, value=None if value is None else str(value))
+        if parts[0] in CODES and len(parts) > 1:
+            seen[(check, record.get("index"))] = problem
+        problems.append(problem)
     return problems
 
 
