@@ -36,8 +36,12 @@ def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=No
         names = {f.get("name") for f in table_schema["fields"] if isinstance(f, dict)}
         table = frame_to_table(source, names, name or NAME)
         return validate_table(table, schema=schema, catalogue_dir=catalogue, history=history)
-    paths = [source] if isinstance(source, (str, Path)) else list(source)
-    return validate_paths(paths, sheet=sheet, schema=schema, catalogue_dir=catalogue, history=history)
+    paths = [source] if isinstance(source, (str, Path)) else source
+    if not isinstance(paths, (list, tuple)) or not all(isinstance(p, (str, Path)) for p in paths):
+        from stoke_opendata.errors import UsageError
+
+        raise UsageError(f"validate_data takes a pandas or polars DataFrame, a path or a list of paths, not {type(source).__name__}")
+    return validate_paths(list(paths), sheet=sheet, schema=schema, catalogue_dir=catalogue, history=history)
 
 
 def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observations"):

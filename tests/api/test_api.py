@@ -98,3 +98,11 @@ def test_import_is_light_and_names_are_lazy():
     assert out[1] == "True False"  # the names resolve without importing polars either
     with pytest.raises(AttributeError):
         so.no_such_name
+
+
+def test_what_is_not_a_frame_or_a_path_is_a_usage_error():
+    from stoke_opendata.errors import UsageError
+
+    for wrong in (None, {"value": [1]}, pl.Series([1, 2]), 42):
+        with pytest.raises(UsageError, match="DataFrame, a path or a list of paths"):
+            so.validate_data(wrong)
