@@ -64,6 +64,11 @@ def test_failures_map_back_to_the_cli_codes(backend, polars_schema):
             ("constraint-error", 6, "status")} <= found
     # text in a number column: a type error at its row (pandera.polars coerces the frame at once, so it names no column)
     assert ("type-error", 7) in {(code, r) for code, r, _c in found}
+    # the primary key (rows 2 and 6 repeat employment-rate, E06000021, 2023) and the catalogue's ids as foreign keys
+    assert {r for code, r, _c in found if code == "primary-key"} >= {2, 6}
+    unknown = frame([row(0, indicator_id="no-such-indicator")])
+    unknown = unknown if backend == "polars" else unknown.to_pandas()
+    assert ("foreign-key", 2, "indicator_id") in {(p.code, p.row, p.column) for p in failures(schema, unknown)}
     # one message names the rule and the indicator
     messages = [p.message for p in failures(schema, bad if backend == "polars" else bad.to_pandas()) if p.code == "out-of-bounds"]
     assert any("employment-rate" in m for m in messages)

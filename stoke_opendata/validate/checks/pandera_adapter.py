@@ -55,15 +55,15 @@ def build_schema(table_schema: dict, definitions: dict[str, dict], references=No
         c = spec.get("constraints") or {}
         col_checks = []
         if "enum" in c:
-            col_checks.append(pa.Check.isin(c["enum"], name="constraint-error:enum", error=f"one of {', '.join(map(str, c['enum']))}"))
+            col_checks.append(pa.Check.isin(c["enum"], name="constraint-error:enum", error=f"constraint-error:enum (one of {', '.join(map(str, c['enum']))})"))
         if "pattern" in c:
-            col_checks.append(pa.Check.str_matches(f"^(?:{c['pattern']})$", name="constraint-error:pattern", error=f"matches {c['pattern']}"))
+            col_checks.append(pa.Check.str_matches(f"^(?:{c['pattern']})$", name="constraint-error:pattern", error=f"constraint-error:pattern (matches {c['pattern']})"))
         if "minimum" in c:
-            col_checks.append(pa.Check.ge(c["minimum"], name="constraint-error:minimum", error=f">= {c['minimum']}"))
+            col_checks.append(pa.Check.ge(c["minimum"], name="constraint-error:minimum", error=f"constraint-error:minimum (>= {c['minimum']})"))
         if "maximum" in c:
-            col_checks.append(pa.Check.le(c["maximum"], name="constraint-error:maximum", error=f"<= {c['maximum']}"))
+            col_checks.append(pa.Check.le(c["maximum"], name="constraint-error:maximum", error=f"constraint-error:maximum (<= {c['maximum']})"))
         if spec["name"] in keys:
-            col_checks.append(pa.Check.isin(keys[spec["name"]], name="foreign-key", error=f"a {spec['name']} the catalogue lists"))
+            col_checks.append(pa.Check.isin(keys[spec["name"]], name="foreign-key", error=f"foreign-key (a {spec['name']} the catalogue lists)"))
         dtype = _polars_type(pl, types[spec["name"]]) if backend == "polars" else _pandas_type(types[spec["name"]])
         columns[spec["name"]] = pa.Column(dtype, checks=col_checks, nullable=not c.get("required", False), unique=bool(c.get("unique")),
                                           coerce=True, description=spec.get("description"))
@@ -124,10 +124,13 @@ def _foreign_keys(table_schema: dict, references) -> dict[str, list]:
     found = {}
     for fk in table_schema.get("foreignKeys", []) if references else []:
         fields, ref = fk.get("fields"), fk.get("reference") or {}
-        if isinstance(fields, str) and ref.get("resource"):
-            keys = references(ref["resource"], [ref["fields"]] if isinstance(ref.get("fields"), str) else ref.get("fields"))
+        fields = [fields] if isinstance(fields, str) else fields
+        wanted = [ref.get("fields")] if isinstance(ref.get("fields"), str) else ref.get("fields")
+        # one-column keys only (a composite key is checked by validate_data); "" is the table itself
+        if isinstance(fields, list) and len(fields) == 1 and isinstance(wanted, list) and len(wanted) == 1 and ref.get("resource"):
+            keys = references(ref["resource"], wanted)
             if keys is not None:
-                found[fields] = keys.to_series().to_list()
+                found[fields[0]] = keys.to_series().to_list()
     return found
 
 
