@@ -1,6 +1,6 @@
 """`stoke-opendata download DATASET --out DIR`: fetch a published dataset, verify and validate it.
 
-A thin shell over stoke_opendata.portal.download. Anonymous: no API token is sent.
+A thin shell over stoke_opendata.api.download_dataset. Anonymous: no API token is sent.
 """
 
 from __future__ import annotations

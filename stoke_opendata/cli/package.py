@@ -1,6 +1,6 @@
 """`stoke-opendata package [NAME...] --out DIR [--zip]`: validated datasets -> Frictionless Data Packages.
 
-A thin shell over stoke_opendata.package.manifests (what to build) and stoke_opendata.package.build (validate, build).
+A thin shell over stoke_opendata.api.build_packages (manifests say what to build; validate first, then build).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`stoke-opendata publish PACKAGE_DIR...`: plan, then publish data packages to a CKAN portal.
 
-A thin shell over stoke_opendata.portal.publishing: reads and validates the packages, prints the plan, applies
+A thin shell over stoke_opendata.api.publish_packages: reads and validates the packages, prints the plan, applies
 it unless --dry-run, prints a summary. The API token comes from CKAN_API_TOKEN or the config file only.
 """
 

@@ -1,5 +1,7 @@
 """`stoke-opendata validate PATH...`: check submissions and packages; print text, JSON or write HTML.
 
+A thin shell over stoke_opendata.api.validate_data (the function analysts call on files and DataFrames).
+
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error or unreadable input.
 """
 
