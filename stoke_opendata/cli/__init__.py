@@ -26,6 +26,7 @@ COMMANDS = {
     "progress": "progress",
     "publish": "publish",
     "download": "download",
+    "site": "site",
 }
 
 

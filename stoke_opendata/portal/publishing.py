@@ -51,7 +51,7 @@ LICENCE_ALIASES = {
 }
 # fields stoke-opendata owns on each CKAN resource
 RESOURCE_KEYS = ("name", "description", "format", "mimetype", "sha256", "package_path", "created_by")
-DATASET_KEYS = ("title", "notes", "version", "license_id", "maintainer", "maintainer_email", "private")
+DATASET_KEYS = ("title", "notes", "version", "license_id", "maintainer", "maintainer_email", "private", "url")
 
 
 # =============================================================================== the local package
@@ -320,11 +320,20 @@ def dataset_fields(package: LocalPackage, licence_id: str, remote: Optional[dict
         "maintainer": package.maintainer,
         "maintainer_email": package.maintainer_email,
         "private": False,
+        "url": site_page_url(package.name),
         "owner_org": package.organisation["name"],
         "tags": [{"name": t} for t in sorted({_tag(k) for k in package.keywords if _tag(k)})],
         "groups": [{"name": g} for g in sorted(set(package.groups))],
         "extras": [{"key": k, "value": v} for k, v in sorted(extras.items())],
     }
+
+
+def site_page_url(name: str) -> str:
+    """The dataset's page on the residents' progress site, set as the CKAN dataset's `url` so the portal
+    links to it ('' when STOKE_OPENDATA_SITE_URL, the site's base address, is not set)."""
+    from stoke_opendata.site.links import site_page_url as page_url
+
+    return page_url(name)
 
 
 def resource_fields(local: LocalFile) -> dict:
