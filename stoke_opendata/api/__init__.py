@@ -113,16 +113,18 @@ def publish_packages(package_dirs, *, portal: str | None = None, dry_run: bool =
     `on_plan(plan)` is called before anything changes; `dry_run` stops there."""
     from stoke_opendata.portal import client as portal_client
     from stoke_opendata.portal import publishing
+    from stoke_opendata.portal.local_package import read_package
+    from stoke_opendata.portal.publish_gate import check_package
     from stoke_opendata.errors import UsageError
 
     dirs = [package_dirs] if isinstance(package_dirs, (str, Path)) else list(package_dirs)
-    packages = [publishing.read_package(d) for d in dirs]
+    packages = [read_package(d) for d in dirs]
     names = [p.name for p in packages]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise UsageError(f"the dataset {dupes[0]} is given twice")
     for one in packages:
-        publishing.check_package(one)
+        check_package(one)
     settings = portal_client.resolve_settings(portal)
     with portal_client.PortalClient(settings) as client:
         publisher = publishing.Publisher(client, prune=prune, progress=progress, log=log or (lambda s: None))
