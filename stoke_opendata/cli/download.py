@@ -1,6 +1,6 @@
 """`stoke-opendata download DATASET --out DIR`: fetch a published dataset, verify and validate it.
 
-A thin shell over stoke_opendata.portal.download. Anonymous: no API token is sent.
+A thin shell over stoke_opendata.api.download_dataset. Anonymous: no API token is sent.
 """
 
 from __future__ import annotations
@@ -26,16 +26,10 @@ def command(dataset, portal, out, fmt):
     Exit codes: 0 done, 1 a file does not match its hash or fails validation, 2 no such dataset,
     portal unreachable, or a usage error.
     """
-    from pathlib import Path
+    from stoke_opendata.api import download_dataset
 
-    from stoke_opendata.portal import download as downloading
-    from stoke_opendata.portal import client as portal_client
-
-    settings = portal_client.resolve_settings(portal, anonymous=True)
     text = fmt == "text"
-    with portal_client.PortalClient(settings) as client:
-        result = downloading.download_dataset(client, dataset, Path(out), progress=text,
-                                              log=(lambda s: click.echo(s, err=True)) if text else (lambda s: None))
+    result = download_dataset(dataset, out, portal=portal, progress=text, log=(lambda s: click.echo(s, err=True)) if text else None)
     if text:
         click.echo(f"downloaded {dataset}: {len(result.files)} file(s), {result.bytes} bytes, sha256 verified, "
                    f"tables valid -> {result.directory}")

@@ -1,6 +1,6 @@
 """`stoke-opendata package [NAME...] --out DIR [--zip]`: validated datasets -> Frictionless Data Packages.
 
-A thin shell over stoke_opendata.package.manifests (what to build) and stoke_opendata.package.build (validate, build).
+A thin shell over stoke_opendata.api.build_packages (manifests say what to build; validate first, then build).
 """
 
 from __future__ import annotations
@@ -31,24 +31,14 @@ def command(names, out_dir, make_zip, manifest_dir, fmt):
     Schemas and the bytes and sha256 of every file. Builds are reproducible: `created` comes from
     SOURCE_DATE_EPOCH when set, otherwise from the data's own latest date, never the clock.
     """
-    from pathlib import Path
+    from stoke_opendata.api import build_packages
 
-    from stoke_opendata.errors import UsageError
-    from stoke_opendata.package.manifests import load_manifests, select
-    from stoke_opendata.package.build import build_package
-    from stoke_opendata.package.gate import check_datasets
-
-    manifests = load_manifests(Path(manifest_dir) if manifest_dir else None)
-    if not manifests:
-        raise UsageError("there are no manifests to build from (publish/*.yaml)")
-    chosen = select(manifests, list(names))
-    datasets = sorted({d for m in chosen for d in m.datasets})
-
-    outcomes = check_datasets(datasets)
+    result = build_packages(list(names), out_dir, make_zip=make_zip, manifests=manifest_dir)
+    outcomes = result.outcomes
     invalid = [o for o in outcomes if not o.valid]
     if invalid:
         if fmt == "json":
-            click.echo(json.dumps({"valid": False, "refused": [m.name for m in chosen],
+            click.echo(json.dumps({"valid": False, "refused": result.refused,
                                    "datasets": [{"name": o.name, "path": str(o.path), "valid": o.valid,
                                                  "report": o.data or o.text} for o in outcomes]}, indent=2))
         else:
@@ -61,7 +51,7 @@ def command(names, out_dir, make_zip, manifest_dir, fmt):
             )
         raise click.exceptions.Exit(1)
 
-    built = [build_package(m, Path(out_dir), make_zip=make_zip) for m in chosen]
+    built = result.built
     if fmt == "json":
         click.echo(json.dumps({"valid": True, "packages": [
             {"name": b.name, "path": str(b.directory), "zip": str(b.zip_path) if b.zip_path else None,

@@ -1,6 +1,6 @@
 """`stoke-opendata publish PACKAGE_DIR...`: plan, then publish data packages to a CKAN portal.
 
-A thin shell over stoke_opendata.portal.publishing: reads and validates the packages, prints the plan, applies
+A thin shell over stoke_opendata.api.publish_packages: reads and validates the packages, prints the plan, applies
 it unless --dry-run, prints a summary. The API token comes from CKAN_API_TOKEN or the config file only.
 """
 
@@ -64,34 +64,19 @@ def command(package_dirs, portal, dry_run, prune, fmt):
     The API token is read from CKAN_API_TOKEN or ~/.config/stoke-opendata/portal.toml, never
     from the command line. Exit codes: 0 done, 1 refused (invalid package), 2 portal or usage error.
     """
-    from stoke_opendata.portal import client as portal_client
-    from stoke_opendata.portal import local_package, publish_gate, publishing
-
-    packages = [local_package.read_package(d) for d in package_dirs]
-    names = [p.name for p in packages]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        from stoke_opendata.errors import UsageError
-
-        raise UsageError(f"the dataset {dupes[0]} is given twice")
-    for package in packages:
-        publish_gate.check_package(package)
+    from stoke_opendata.api import publish_packages
 
     text = fmt == "text"
-    settings = portal_client.resolve_settings(portal)
-    with portal_client.PortalClient(settings) as client:
-        publisher = publishing.Publisher(client, prune=prune, progress=text,
-                                         log=(lambda s: click.echo(s, err=True)) if text else (lambda s: None))
-        plan = publisher.plan(packages)
-        if text:
-            _print_plan(plan)
-        if dry_run:
-            if not text:
-                click.echo(json.dumps({"dry_run": True, "plan": plan.to_dict(), "result": None}, indent=2))
-            else:
-                click.echo("dry run: nothing was changed")
-            return 0
-        outcome = publisher.apply(plan)
+    result = publish_packages(list(package_dirs), portal=portal, dry_run=dry_run, prune=prune, progress=text,
+                              log=(lambda s: click.echo(s, err=True)) if text else None,
+                              on_plan=_print_plan if text else None)
+    plan, outcome = result.plan, result.outcome
+    if dry_run:
+        if not text:
+            click.echo(json.dumps({"dry_run": True, "plan": plan.to_dict(), "result": None}, indent=2))
+        else:
+            click.echo("dry run: nothing was changed")
+        return 0
     if not text:
         click.echo(json.dumps({"dry_run": False, "plan": plan.to_dict(), "result": outcome.to_dict()}, indent=2))
         return 0
@@ -103,5 +88,5 @@ def command(package_dirs, portal, dry_run, prune, fmt):
         click.echo(f"  {url}")
     if outcome.urls:
         first = next(iter(outcome.urls))
-        click.echo(f"download with: stoke-opendata download {first} --portal {client.url} --out DIR")
+        click.echo(f"download with: stoke-opendata download {first} --portal {result.portal} --out DIR")
     return 0

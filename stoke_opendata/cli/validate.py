@@ -1,5 +1,7 @@
 """`stoke-opendata validate PATH...`: check submissions and packages; print text, JSON or write HTML.
 
+A thin shell over stoke_opendata.api.validate_data (the function analysts call on files and DataFrames).
+
 Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error or unreadable input.
 """
 
@@ -29,7 +31,7 @@ def command(paths, sheet, schema, fmt, html_path, fix_path, markers, catalogue_d
     """
     from stoke_opendata.validate import report as render
     from stoke_opendata.errors import UsageError
-    from stoke_opendata.validate.validator import validate_paths
+    from stoke_opendata.api import validate_data
 
     if markers and not fix_path:
         raise UsageError("--suppressed-marker only applies with --fix OUT")
@@ -43,7 +45,7 @@ def command(paths, sheet, schema, fmt, html_path, fix_path, markers, catalogue_d
         if fmt == "text":
             click.echo(changes_text(changes) + f"fix: wrote {fix_path}; validating it:\n")
         paths, sheet = (fix_path,), None
-    result = validate_paths(list(paths), sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history)
+    result = validate_data(list(paths), sheet=sheet, schema=schema, catalogue=catalogue_dir, history=history)
     if html_path:
         from stoke_opendata.safety.guards import atomic_write
 

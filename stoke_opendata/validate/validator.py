@@ -3,6 +3,8 @@
 The public API other modules call:
 - validate_paths(paths, sheet=None, schema=None, catalogue_dir=None, history=True) -> Report
 - validate_package(descriptor_path, catalogue_dir=None, history=True) -> Report
+- validate_table(table, schema=None, catalogue_dir=None, history=True) -> Report (a Table already in memory:
+  a DataFrame made into one by api/frames.py)
 
 A steward's file has no indicators or areas of its own: its foreign keys and its indicator definitions
 come from the bundled catalogue (definitions.load_catalogue). A data package uses its own indicators and
@@ -188,6 +190,15 @@ def validate_paths(
             catalogue.definitions,
             (lambda: _history(resolved)) if history else (lambda: None),
         )
+    return report
+
+
+def validate_table(table, schema: str | Path | dict | None = None, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
+    """Validate one Table already in memory (reading.Table) exactly as validate_paths validates a file."""
+    report = Report()
+    catalogue = _Catalogue(catalogue_dir)
+    table_schema, label = load_schema(schema)
+    _check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, (lambda: _history(set())) if history else (lambda: None))
     return report
 
 
