@@ -119,9 +119,12 @@ def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first
             continue
         file_index, row = where(p.row)
 
-        def swap(match, _p=p):
+        def swap(match, _file=file_index):
             n = int(match.group(1))
-            return f"row {where(n)[1]}" if 2 <= n <= len(rows) else match.group(0)
+            if not 2 <= n <= len(rows) + 1:
+                return match.group(0)
+            other, number = where(n)
+            return f"row {number}" if other == _file else f"row {number} of {Path(str(files[other])).name}"
 
         p.file = files[file_index]
         p.row = row
@@ -156,7 +159,7 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
         # Parquet is ~3-4x smaller than its CSV: size the buckets by the CSV it stands for
         buckets, context, records = partition_parquet(path, shown, columns, folder, key, bucket_count(size * 4))
         for index, file in buckets:
-            frame = pl.read_ipc(file, memory_map=False)
+            frame = pl.read_ipc(file)
             table = table_from_text(frame.drop("__row__"), frame["__row__"], shown, columns)
             hist = history_for(bundled, context, index)
             sub = Report()

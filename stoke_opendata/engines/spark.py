@@ -92,6 +92,15 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
     why = supports(schema)
     if why:
         raise UsageError(f"the spark engine cannot validate this table: {why}; use --engine memory", where=shown[0])
+    if parquet:  # refused before Spark starts (its start-up costs 10-20 s)
+        from stoke_opendata.engines.parquet import check_columns, columns_of
+
+        for path, name in zip(paths, shown):
+            check_columns(columns_of(Path(path), name), schema, name)
+    from stoke_opendata.safety import check_file_size
+
+    for path in paths:
+        check_file_size(path)  # the size cap guards every engine
     spark = session(master)
     names = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
     definitions = catalogue.definitions()
