@@ -17,7 +17,7 @@ from pathlib import Path
 from stoke_opendata.engines.series import CONTEXT_COLUMNS, KEY_COLUMNS, SeriesKey
 from stoke_opendata.errors import InputError
 
-BLOCK_BYTES = 64 << 20
+BLOCK_BYTES = 16 << 20
 BUCKET_BYTES = 40 << 20  # target size of one bucket: ~450k rows of observations, ~200 MB to validate
 SEED = 0x5EED
 FILE_SHIFT = 40  # a row id is (file index << FILE_SHIFT) | spreadsheet row
@@ -74,8 +74,9 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                 ctx = starts.filter(pl.col("context"))
                 if ctx.height:
                     context_parts.append(ctx.select(*CONTEXT_COLUMNS, pl.col("bucket").alias("_bucket")))
-                for (index,), part in frame.group_by("bucket", maintain_order=True):
-                    handles[index].write((part["line"].str.join("\n").item() + "\n").encode("utf-8"))
+                for (index,), part in frame.select("bucket", "line").group_by("bucket", maintain_order=True):
+                    # written by polars straight to the file, byte for byte (no quoting added)
+                    part.select("line").write_csv(handles[index], include_header=False, quote_style="never")
                 for (index,), part in starts.group_by("bucket", maintain_order=True):
                     row_handles[index].write(part["rid"].to_numpy().astype("<i8").tobytes())
                     out[index].records += part.height
@@ -137,14 +138,18 @@ def _assign(pl, frame, positions, delimiter, key: SeriesKey, buckets: int, state
     """Per line: start of a record?, its row id, the key cells, its bucket (continuation lines follow
     their record's first line)."""
     line = pl.col("line")
-    odd = (line.str.count_matches('"', literal=True) % 2 == 1).cast(pl.Int64)
+    quoted = line.str.contains('"', literal=True)
+    # quote parity only matters on the few lines that hold a quote
+    odd = pl.when(quoted).then(line.str.count_matches('"', literal=True) % 2).otherwise(0).cast(pl.Int64)
     carry = 1 if state["inside"] else 0
-    frame = frame.with_columns(odd.alias("odd"), line.str.contains('"', literal=True).alias("quoted"))
+    frame = frame.with_columns(odd.alias("odd"), quoted.alias("quoted"))
     frame = frame.with_columns((((pl.col("odd").cum_sum() - pl.col("odd") + carry) % 2) == 0).alias("start"))
-    cells = line.str.split(delimiter)
+    # only the first few cells are split out (the key columns and the context's period and value)
+    last = max(p for p in positions.values() if p is not None)
+    cells = line.str.split_exact(delimiter, last)
     frame = frame.with_columns(
         *[
-            (cells.list.get(pos, null_on_oob=True) if pos is not None else pl.lit(None, dtype=pl.String)).alias(name)
+            (cells.struct.field(f"field_{pos}") if pos is not None else pl.lit(None, dtype=pl.String)).alias(name)
             for name, pos in positions.items()
         ],
         (pl.col("start").cast(pl.Int64).cum_sum() + state["record"]).alias("rid"),
