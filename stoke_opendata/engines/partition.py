@@ -70,9 +70,9 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                 if frame.height == 0:
                     continue
                 frame = _assign(pl, frame, positions, delimiter, key, buckets, state, file_index)
-                starts = frame.filter(pl.col("start"))
-                ctx = starts.filter(pl.col("context"))
-                if ctx.height:
+                starts = frame.filter(pl.col("start")).select("bucket", "rid")
+                ctx = frame.filter(pl.col("context")) if key.bases else None
+                if ctx is not None and ctx.height:
                     context_parts.append(ctx.select(*CONTEXT_COLUMNS, pl.col("bucket").alias("_bucket")))
                 for (index,), part in frame.select("bucket", "line").group_by("bucket", maintain_order=True):
                     # written by polars straight to the file, byte for byte (no quoting added)
@@ -144,29 +144,27 @@ def _assign(pl, frame, positions, delimiter, key: SeriesKey, buckets: int, state
     carry = 1 if state["inside"] else 0
     frame = frame.with_columns(odd.alias("odd"), quoted.alias("quoted"))
     frame = frame.with_columns((((pl.col("odd").cum_sum() - pl.col("odd") + carry) % 2) == 0).alias("start"))
-    # only the first few cells are split out (the key columns and the context's period and value)
-    last = max(p for p in positions.values() if p is not None)
-    cells = line.str.split_exact(delimiter, last)
-    frame = frame.with_columns(
-        *[
-            (cells.struct.field(f"field_{pos}") if pos is not None else pl.lit(None, dtype=pl.String)).alias(name)
-            for name, pos in positions.items()
-        ],
-        (pl.col("start").cast(pl.Int64).cum_sum() + state["record"]).alias("rid"),
-    )
+    # only the first few cells are split out (the key columns; the context's period and value if needed),
+    # once, as a struct whose fields are then taken without copying
+    wanted = {n: p for n, p in positions.items() if p is not None and (n in KEY_COLUMNS or key.bases)}
+    cells = line.str.split_exact(delimiter, max(wanted.values()))
+    frame = frame.with_columns(cells.alias("_cells"), (pl.col("start").cast(pl.Int64).cum_sum() + state["record"]).alias("rid"))
+    frame = frame.unnest("_cells").rename({f"field_{p}": n for n, p in wanted.items()})
+    frame = frame.drop([c for c in frame.columns if c.startswith("field_")])
+    frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in positions if n not in wanted)
     quoted = frame.filter(pl.col("quoted") & pl.col("start"))
     if quoted.height:  # a quoted cell may hold the delimiter: parse those few lines properly
         parsed = [_cells(text, delimiter, positions) for text in quoted["line"]]
         fixes = pl.DataFrame(parsed, schema=list(positions), orient="row").with_columns(quoted["rid"])
         frame = frame.update(fixes, on="rid")
     # keys compared as the structure layer compares them: surrounding spaces ignored, blank is null
-    ind = pl.col("indicator_id").str.strip_chars().replace("", None)
-    area = pl.col("area_code").str.strip_chars().replace("", None)
+    ind = pl.col("indicator_id").str.strip_chars()
+    area = pl.col("area_code").str.strip_chars()
     key_ind, key_area = key.expressions(ind, area)
     bucket = (pl.struct(key_ind.alias("k1"), key_area.alias("k2")).hash(SEED) % buckets).cast(pl.Int64)
     frame = frame.with_columns(
         pl.when(pl.col("start")).then(bucket).otherwise(None).forward_fill().fill_null(state["bucket"]).alias("bucket"),
-        key.is_context(ind, area).alias("context"),
+        (key.is_context(ind, area) & pl.col("start")).alias("context"),
         (pl.col("rid") + (file_index << FILE_SHIFT)).alias("rid"),
     )
     total_odd = int(frame["odd"].sum())

@@ -45,7 +45,7 @@ class SeriesKey:
         """(key indicator, key area) as polars expressions over the two text columns."""
         import polars as pl
 
-        ind = indicator.fill_null("")
+        ind = indicator.fill_null("")  # blank and null are the same key (the reader makes blank cells null)
         key_ind = ind.replace(self.gap_base) if self.gap_base else ind
         key_area = area.fill_null("")
         if self.disclosive:
