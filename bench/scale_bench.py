@@ -157,7 +157,7 @@ def main() -> int:
     for engine in engines:
         cmd = [str(BIN / "stoke-opendata"), "validate", "--engine", engine, "--format", "json", "--no-history", "--catalogue", str(cat), str(dirty)]
         if engine == "spark":
-            cmd[5:5] = ["--spark-master", "local[2]"]
+            cmd[-1:-1] = ["--spark-master", "local[2]"]
         results[f"stoke-opendata --engine {engine} (errors)"] = run(cmd, env=env)
     polars = results["polars streaming read (clean, typed)"]
     print(f"\n{'run':44} {'wall s':>8} {'rows/s':>12} {'peak MB':>9} {'x polars':>9}   outcome")

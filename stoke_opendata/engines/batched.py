@@ -70,34 +70,52 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
     bundled = validation._history({p.resolve() for p in paths}) if history else None
     folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
     try:
-        parts = partition_csv(paths, shown, folder, key, bucket_count(total), delimiter, progress=progress)
+        with _bar(total, "partitioning", "B") as bar:
+            parts = partition_csv(paths, shown, folder, key, bucket_count(total), delimiter, progress=progress or bar.update)
         return _validate_buckets(parts, schema, label, catalogue, bundled)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _validate_buckets(parts, schema, label, catalogue, bundled) -> Report:
+    report = Report()
+    nonempty = [b for b in parts.buckets if b.records] or parts.buckets[:1]
+    with _bar(len(nonempty), "validating", "bucket") as bar:
+        _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar)
+    for index, name in enumerate(parts.files):
+        info = FileInfo(path=name, format="csv", rows=parts.records[index], encoding=report.files[0].encoding, delimiter=report.files[0].delimiter, schema=label)
+        report.files.append(info)
+    report.files = report.files[1:]
+    return report
+
+
+def _bar(total: int, desc: str, unit: str):
+    """A tqdm bar on stderr, shown only when stderr is a terminal (jobs and --format json pipes see nothing)."""
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=unit == "B", unit_divisor=1024, file=sys.stderr, disable=None, leave=False)
+
+
+def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar) -> None:
     from stoke_opendata.engines.series import history_for
     from stoke_opendata.reading import read_table
     from stoke_opendata.validation import _check_one
 
-    report = Report()
-    first_info = None
-    nonempty = [b for b in parts.buckets if b.records] or parts.buckets[:1]
+    first = True
     for bucket in nonempty:
         rows = np.fromfile(bucket.rows_path, dtype="<i8")
         table = read_table(bucket.path, shown=parts.files[0])
         sub = Report()
         hist = history_for(bundled, parts.context, bucket.index)
         _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
-        report.extend(translate(sub.problems, rows, parts.files, first=first_info is None))
-        if first_info is None:
-            first_info = sub.files[0]
+        report.extend(translate(sub.problems, rows, parts.files, first=first))
+        if first:
+            report.files.append(sub.files[0])  # encoding and delimiter, as the reader found them
+            first = False
         bucket.path.unlink()
-    for index, name in enumerate(parts.files):
-        info = FileInfo(path=name, format="csv", rows=parts.records[index], encoding=first_info.encoding, delimiter=first_info.delimiter, schema=first_info.schema)
-        report.files.append(info)
-    return report
+        bar.update(1)
 
 
 def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first: bool) -> list[Problem]:
