@@ -6,6 +6,9 @@
 - auto: batched for a CSV or Parquet file over STOKE_OPENDATA_BATCH_OVER_MB (default 200), a folder of
   files, else memory.
 All engines accept CSV and Parquet; XLSX and data package descriptors go to the memory engine.
+
+May import validate, safety, catalogue, settings and errors (pyproject.toml [tool.importlinter]); the cli
+imports it. pyspark is imported only by spark.py, only when that engine is chosen.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stoke_opendata.errors import InputError, UsageError
-from stoke_opendata.problems import Report
+from stoke_opendata.validate.problems import Report
 
 ENGINES = ("auto", "memory", "batched", "spark")
 BATCH_OVER_ENV = "STOKE_OPENDATA_BATCH_OVER_MB"
@@ -40,9 +43,11 @@ def folder_parts(path: Path) -> list[Path]:
 
 def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir=None, history: bool = True, spark_master: str | None = None, progress=None) -> Report:
     """Validate each path (file, folder of parts, descriptor) with the chosen engine; one Report."""
-    from stoke_opendata import validation
+    from stoke_opendata.validate import validator as validation
     from stoke_opendata.engines.parquet import is_parquet, read_parquet_table
-    from stoke_opendata.reading import is_descriptor
+    from stoke_opendata.validate.problems import FileInfo
+    from stoke_opendata.validate.tableschema.schema_errors import schema_problems
+    from stoke_opendata.validate.reading import is_descriptor
 
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
@@ -66,7 +71,15 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         if engine == "auto":
             big = is_dir or sum(p.stat().st_size for p in parts) > threshold
             chosen = "batched" if big else "memory"
+        if chosen == "memory" and not parquet:
+            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history))
+            continue
         shown = [str(p) for p in parts]
+        broken = schema_problems(table_schema, shown[0])
+        if broken:  # the contract itself is broken: say so, and check nothing against it (as validate_paths does)
+            report.files.append(FileInfo(path=shown[0], schema=label))
+            report.extend(broken)
+            continue
         if chosen == "spark":
             from stoke_opendata.engines.spark import validate_spark
 
@@ -81,12 +94,10 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
                 _merge(report, batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress))
         elif is_dir:
             raise UsageError("a folder is validated as one table by the batched or spark engine, not in memory", where=str(path))
-        elif parquet:
+        else:  # Parquet in memory
             table = read_parquet_table(path, table_schema, shown=str(path))
             hist = (lambda: validation._history({path.resolve()})) if history else (lambda: None)
             validation._check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, hist)
-        else:
-            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history))
     return report
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from stoke_opendata.errors import UsageError
-from stoke_opendata.problems import FileInfo, Problem, Report
+from stoke_opendata.validate.problems import FileInfo, Problem, Report
 
 _ROW_IN_TEXT = re.compile(r"\brow (\d+)\b")
 
@@ -43,11 +43,11 @@ def supports(schema: dict) -> str | None:
 
 def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, progress=None) -> Report:
     """Validate CSV files (parts of one table) in buckets; `catalogue` is validation._Catalogue."""
-    from stoke_opendata import validation
+    from stoke_opendata.validate import validator as validation
     from stoke_opendata.engines.partition import bucket_count, partition_csv
     from stoke_opendata.engines.series import SeriesKey
-    from stoke_opendata.reading import _decode_head, _read_head, _sniff_delimiter, _sniff_kind
-    from stoke_opendata.safety import Limits, check_file_size
+    from stoke_opendata.validate.tables.sniff import _decode_head, _read_head, _sniff_delimiter, _sniff_kind
+    from stoke_opendata.safety.guards import Limits, check_file_size
 
     why = supports(schema)
     if why:
@@ -100,8 +100,8 @@ def _bar(total: int, desc: str, unit: str):
 
 def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar) -> None:
     from stoke_opendata.engines.series import history_for
-    from stoke_opendata.reading import read_table
-    from stoke_opendata.validation import _check_one
+    from stoke_opendata.validate.reading import read_table
+    from stoke_opendata.validate.validator import _check_one
 
     first = True
     for bucket in nonempty:
@@ -156,11 +156,11 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     """A Parquet file too large for memory: record batches partitioned by series key, then bucket by bucket."""
     import polars as pl
 
-    from stoke_opendata import validation
+    from stoke_opendata.validate import validator as validation
     from stoke_opendata.engines.parquet import check_columns, columns_of, table_from_text
     from stoke_opendata.engines.partition import bucket_count, partition_parquet
     from stoke_opendata.engines.series import SeriesKey, history_for
-    from stoke_opendata.safety import check_file_size
+    from stoke_opendata.safety.guards import check_file_size
 
     why = supports(schema)
     if why:

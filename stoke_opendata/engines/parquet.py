@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stoke_opendata.errors import InputError
-from stoke_opendata.problems import FileInfo
+from stoke_opendata.validate.problems import FileInfo
 
 MAGIC = b"PAR1"
 
@@ -68,7 +68,7 @@ def table_from_text(frame, rows, shown: str, labels: list[str]):
     """A reading.Table from text columns named by `labels` and their spreadsheet row numbers."""
     import polars as pl
 
-    from stoke_opendata.reading import ROW, Table, column_name
+    from stoke_opendata.validate.reading import ROW, Table, column_name
 
     data = frame.select([pl.col(name).alias(column_name(i)) for i, name in enumerate(labels)]).with_columns(
         pl.Series(ROW, rows, dtype=pl.Int64)
@@ -82,7 +82,7 @@ def read_parquet_table(path: str | Path, schema: dict, shown: str | None = None)
     """The whole Parquet file as a Table (the in-memory engine)."""
     import polars as pl
 
-    from stoke_opendata.safety import check_file_size
+    from stoke_opendata.safety.guards import check_file_size
 
     path = Path(path)
     shown = shown or str(path)

@@ -31,7 +31,7 @@ class SeriesKey:
 
     @classmethod
     def from_definitions(cls, definitions: dict[str, dict]) -> "SeriesKey":
-        from stoke_opendata.checks.gaps import gap_bases
+        from stoke_opendata.validate.checks.gaps import gap_bases
 
         gaps = gap_bases(definitions)
         return cls(

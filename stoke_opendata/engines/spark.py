@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from stoke_opendata.errors import UsageError
-from stoke_opendata.problems import FileInfo, Problem, Report
+from stoke_opendata.validate.problems import FileInfo, Problem, Report
 
 ROW_SHIFT = 40  # as partition.FILE_SHIFT
 RESULT_FIELDS = ("file_index", "row", "column", "code", "value", "message", "hint", "constraint")
@@ -85,7 +85,7 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
     """Validate CSV or Parquet parts of one table on Spark; the Report the other engines give."""
     from pyspark.sql import functions as F
 
-    from stoke_opendata import validation
+    from stoke_opendata.validate import validator as validation
     from stoke_opendata.engines.batched import supports
     from stoke_opendata.engines.series import SeriesKey
 
@@ -97,7 +97,7 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
 
         for path, name in zip(paths, shown):
             check_columns(columns_of(Path(path), name), schema, name)
-    from stoke_opendata.safety import check_file_size
+    from stoke_opendata.safety.guards import check_file_size
 
     for path in paths:
         check_file_size(path)  # the size cap guards every engine
@@ -158,7 +158,7 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
 def _header(path: Path, shown: str, names: list[str]):
     import csv
 
-    from stoke_opendata.reading import _sniff_delimiter
+    from stoke_opendata.validate.tables.sniff import _sniff_delimiter
 
     with open(path, "rb") as fh:
         raw = fh.readline()
@@ -193,7 +193,7 @@ def _broadcast(spark, catalogue, bundled, context_rows):
     """What every executor needs, sent once: the catalogue files, the bundled history, the context rows."""
     import polars as pl
 
-    from stoke_opendata import paths as project_paths
+    from stoke_opendata.catalogue import paths as project_paths
 
     base = catalogue.catalogue_dir or project_paths.schemas_dir()
     files = {name: (base / name).read_bytes() for name in ("indicators.csv", "areas.csv") if (base / name).is_file()}
@@ -224,7 +224,7 @@ class _BucketRunner:
 
         from stoke_opendata.engines.batched import translate
         from stoke_opendata.engines.series import history_for
-        from stoke_opendata.validation import _Catalogue, _check_one
+        from stoke_opendata.validate.validator import _Catalogue, _check_one
 
         frame = pl.from_arrow(table).sort("_fid", "_row")
         bucket = int(frame["_bucket"][0])
@@ -245,12 +245,12 @@ class _BucketRunner:
             else:
                 if (frame["value"].str.count_matches('"', literal=True) % 2 == 1).any():
                     return pa.Table.from_pylist([dict.fromkeys(RESULT_FIELDS) | {"code": MULTILINE, "file_index": 0, "row": 0}], schema=_arrow_schema())
-                from stoke_opendata.reading import read_table
+                from stoke_opendata.validate.reading import read_table
 
                 path = work / "bucket.csv"
                 path.write_text(self.header + "\n" + "\n".join(frame["value"].to_list()) + "\n", encoding="utf-8")
                 parsed = read_table(path, shown=self.shown)
-            from stoke_opendata.problems import Report
+            from stoke_opendata.validate.problems import Report
 
             sub = Report()
             _check_one(sub, parsed, self.schema, self.label, catalogue.reference, catalogue.definitions, lambda: hist)
