@@ -49,6 +49,7 @@ soak: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/validate_bench.py
+	$(BIN)/python bench/scale_bench.py
 	$(BIN)/python bench/meaning_engines.py
 	bash portal/up.sh
 	$(BIN)/python bench/publish_bench.py
