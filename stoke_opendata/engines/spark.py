@@ -66,6 +66,7 @@ def session(master: str | None = None):
     try:
         spark = (
             SparkSession.builder.master(master)
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_quiet_log_config()}")
             .appName("stoke-opendata validate")
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
@@ -79,6 +80,25 @@ def session(master: str | None = None):
         raise UsageError(f"Spark could not start ({' '.join(str(exc).split())[:160]})", where="spark") from None
     _SESSIONS[master] = spark
     return spark
+
+
+LOG4J2 = """status = error
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark: %p %c{1}: %m%n
+rootLogger.level = error
+rootLogger.appenderRef.stdout.ref = console
+"""
+
+
+def _quiet_log_config() -> str:
+    """A log4j2 file that lets only Spark's errors through (its start-up chatter is not the report's)."""
+    path = Path(tempfile.gettempdir()) / "stoke-opendata-spark-log4j2.properties"
+    if not path.exists() or path.read_text() != LOG4J2:
+        path.write_text(LOG4J2)
+    return str(path)
 
 
 def validate_spark(paths, shown, schema, label, catalogue, history, master=None, parquet=False) -> Report:
