@@ -65,7 +65,7 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                         positions = _positions(head, delimiter, shown[file_index])
                         for fh in handles:
                             fh.write((head + "\n").encode("utf-8"))
-                    elif head != header:
+                    elif head.lstrip("\ufeff") != header.lstrip("\ufeff"):
                         raise InputError(f"the header differs from the first file's ({shown[0]}); a folder must hold parts of one table", where=shown[file_index])
                 if frame.height == 0:
                     continue
