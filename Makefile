@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,spark]'
+	bash tools/ensure-java.sh
 	@# byte-compile the package as installing a wheel would (an editable install does not, and where
 	@# PYTHONDONTWRITEBYTECODE is set every run would compile the modules again: ~0.03 s per command)
 	$(BIN)/python -m compileall -q stoke_opendata
@@ -61,6 +62,7 @@ soak: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/validate_bench.py
+	$(BIN)/python bench/scale_bench.py
 	$(BIN)/python bench/meaning_engines.py
 	$(BIN)/python bench/site_bench.py
 	bash portal/up.sh

@@ -210,6 +210,18 @@ POLARS_READ = (
 POLARS_READ_TEXT = "import sys, polars as pl; df=pl.read_csv(sys.argv[1], infer_schema=False, truncate_ragged_lines=True); print(df.height)"
 
 
+def refused(result: subprocess.CompletedProcess) -> str | None:
+    """Why a run gave no report (exit code and its error line), or None if it gave one."""
+    if result.returncode in (0, 1):
+        try:
+            json.loads(result.stdout)
+            return None
+        except ValueError:
+            return f"exit {result.returncode} but the output is not JSON: {result.stdout.strip()[:160]!r}"
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    return f"exit {result.returncode}: {(lines[-1] if lines else '(no message)')[:300]}"
+
+
 def frictionless_rows(result: subprocess.CompletedProcess) -> dict[str, set[int]]:
     data = json.loads(result.stdout)
     found: dict[str, set[int]] = {}
@@ -302,6 +314,9 @@ def main() -> int:
     polars = results["polars read typed (clean)"]
     for label in ("clean", "errors"):
         ours = results[f"stoke-opendata validate ({label})"]
+        if refused(ours[2]):
+            print(f"{label}: ours gave no report ({refused(ours[2])}): no ratio")
+            continue
         print(
             f"{label}: ours / polars typed read of the clean file: wall x{ours[0] / polars[0]:.2f} (fastest runs x{ours[3] / polars[3]:.2f}), "
             f"peak memory x{ours[1] / polars[1]:.2f}"
@@ -314,6 +329,14 @@ def main() -> int:
             )
 
     ok = True
+    failed = {name: why for name, (_w, _p, result, _b) in results.items() if name.startswith(("stoke", "frictionless")) and (why := refused(result))}
+    if failed:
+        # a refused or failed run is reported as such (e.g. a 5M-row file over the 200 MB size cap), not a traceback
+        for name, why in failed.items():
+            print(f"REFUSED/FAILED: {name}: {why}")
+        print("(a legitimate large file: STOKE_OPENDATA_MAX_FILE_MB=5000; see docs/scale.md and bench/scale_bench.py)")
+        print("result: FAIL (no comparison of findings: a run gave no report)")
+        return 1
     found = ours_rows(results["stoke-opendata validate (errors)"][2])
     clean_found = ours_rows(results["stoke-opendata validate (clean)"][2])
     if clean_found:

@@ -18,7 +18,8 @@ __all__ = ["validate_data", "build_packages", "publish_packages", "download_data
            "Packaged", "Published"]
 
 
-def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=None, history: bool = True, name: str | None = None) -> Report:
+def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=None, history: bool = True,
+                  name: str | None = None, engine: str = "auto", spark_master: str | None = None) -> Report:
     """Validate `source` against the published definitions and return the Report the CLI prints.
 
     `source`: a pandas or polars DataFrame (or LazyFrame), a CSV/XLSX file, a datapackage.json, or a list of
@@ -26,10 +27,12 @@ def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=No
     `catalogue`: a folder with indicators.csv and areas.csv (default: the bundled catalogue).
     `history`: compare values with the bundled datasets (outlier and gap warnings). `name`: what the report
     calls a DataFrame (default "DataFrame"). Rows are numbered as in a CSV of the frame: the header is row 1.
+    `engine` (files only): auto, memory, batched (out of core) or spark, with `spark_master` for a cluster
+    (docs/scale.md).
     Unreadable input raises stoke_opendata.errors.InputError (the CLI's exit 2), with a one-line message.
     """
     from stoke_opendata.api.frames import NAME, frame_to_table, is_dataframe
-    from stoke_opendata.validate.validator import load_schema, validate_paths, validate_table
+    from stoke_opendata.validate.validator import load_schema, validate_table
 
     if is_dataframe(source):
         table_schema, _label = load_schema(schema)
@@ -41,7 +44,10 @@ def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=No
         from stoke_opendata.errors import UsageError
 
         raise UsageError(f"validate_data takes a pandas or polars DataFrame, a path or a list of paths, not {type(source).__name__}")
-    return validate_paths(list(paths), sheet=sheet, schema=schema, catalogue_dir=catalogue, history=history)
+    from stoke_opendata.engines import validate as validate_with_engine
+
+    return validate_with_engine(list(paths), engine=engine, sheet=sheet, schema=schema, catalogue_dir=catalogue,
+                                history=history, spark_master=spark_master)
 
 
 def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observations"):

@@ -20,8 +20,16 @@ import click
 @click.option("--suppressed-marker", "markers", multiple=True, metavar="TEXT", help='With --fix: a marker ("-", "n/a") that means the figure is suppressed; such cells become blank with status suppressed. Repeatable.')
 @click.option("--catalogue", "catalogue_dir", type=click.Path(file_okay=False, path_type=str), help="Folder with indicators.csv and areas.csv (default: the bundled catalogue).")
 @click.option("--history/--no-history", default=True, show_default=True, help="Compare values with the bundled datasets (outlier and gap warnings).")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "memory", "batched", "spark"]),
+    default="auto",
+    show_default=True,
+    help="memory: whole table in memory; batched: partitioned by series on disk, bounded memory; spark: on Apache Spark; auto: batched above STOKE_OPENDATA_BATCH_OVER_MB (200) or for a folder of CSV/Parquet parts.",
+)
+@click.option("--spark-master", metavar="URL", help="With --engine spark: the cluster's master URL (default local[*]).")
 @click.option("--max-per-code", type=click.IntRange(min=0), default=20, show_default=True, help="Text report: rows shown per error code (0 = all).")
-def command(paths, sheet, schema, fmt, html_path, fix_path, markers, catalogue_dir, history, max_per_code):
+def command(paths, sheet, schema, fmt, html_path, fix_path, markers, catalogue_dir, history, engine, spark_master, max_per_code):
     """Validate CSV/XLSX submissions and data package descriptors against the published definitions.
 
     \b
@@ -45,7 +53,10 @@ def command(paths, sheet, schema, fmt, html_path, fix_path, markers, catalogue_d
         if fmt == "text":
             click.echo(changes_text(changes) + f"fix: wrote {fix_path}; validating it:\n")
         paths, sheet = (fix_path,), None
-    result = validate_data(list(paths), sheet=sheet, schema=schema, catalogue=catalogue_dir, history=history)
+    if spark_master and engine != "spark":
+        raise UsageError("--spark-master applies with --engine spark")
+    result = validate_data(list(paths), sheet=sheet, schema=schema, catalogue=catalogue_dir, history=history,
+                           engine=engine, spark_master=spark_master)
     if html_path:
         from stoke_opendata.safety.guards import atomic_write
 

@@ -202,12 +202,23 @@ def check_file_size(path, limits: Limits | None = None, *, cap: int | None = Non
     if not path.is_file():
         raise InputError("not a regular file", where=str(path))
     limit = min(limits.max_file_bytes, cap) if cap else limits.max_file_bytes
+    if info.st_size > limit and cap and cap < limits.max_file_bytes:
+        raise InputError(f"file is {_mb(info.st_size)}, over the {_mb(limit)} limit for this kind of file", where=str(path))
     if info.st_size > limit:
         raise InputError(
-            f"file is {_mb(info.st_size)}, over the {_mb(limit)} limit; split it, or raise {MAX_FILE_MB_ENV}",
+            f"file is {_mb(info.st_size)}, over the {_mb(limit)} limit (a guard against hostile input); if it is a "
+            f"legitimate file, raise the limit, e.g. {MAX_FILE_MB_ENV}={_suggest(info.st_size)} (files over 200 MB are "
+            "validated in batches in bounded memory, docs/scale.md), or split it",
             where=str(path),
         )
     return info.st_size
+
+
+def _suggest(size: int) -> int:
+    """A round limit in MB just above `size` (what the error message suggests)."""
+    mb = size / (1024 * 1024)
+    step = 100 if mb < 1000 else 1000
+    return int((mb // step + 1) * step)
 
 
 def check_line_lengths(path, limits: Limits | None = None) -> int:

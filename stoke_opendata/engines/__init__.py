@@ -1,0 +1,106 @@
+"""Validation engines: one rule set (validation._check_one), run where the data fits.
+
+- memory: the whole table in memory (fastest for files up to a few hundred MB; ~360 bytes a row);
+- batched: partitioned by series key to disk, then bucket by bucket in bounded memory (batched.py);
+- spark: partitioned by the same key on Apache Spark, the same code applied per partition (spark.py);
+- auto: batched for a CSV or Parquet file over STOKE_OPENDATA_BATCH_OVER_MB (default 200), a folder of
+  files, else memory.
+All engines accept CSV and Parquet; XLSX and data package descriptors go to the memory engine.
+
+May import validate, safety, catalogue, settings and errors (pyproject.toml [tool.importlinter]); the cli
+imports it. pyspark is imported only by spark.py, only when that engine is chosen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stoke_opendata.errors import InputError, UsageError
+from stoke_opendata.validate.problems import Report
+
+ENGINES = ("auto", "memory", "batched", "spark")
+BATCH_OVER_ENV = "STOKE_OPENDATA_BATCH_OVER_MB"
+DEFAULT_BATCH_OVER_MB = 200
+
+
+def batch_over_bytes() -> int:
+    from stoke_opendata.settings import env_number
+
+    return int(env_number(BATCH_OVER_ENV, DEFAULT_BATCH_OVER_MB, kind=float, exclusive=True) * 1024 * 1024)
+
+
+def folder_parts(path: Path) -> list[Path]:
+    """The data files of a folder given as one table (its CSV or Parquet files, sorted by name)."""
+    from stoke_opendata.engines.parquet import is_parquet
+
+    parts = sorted(p for p in path.iterdir() if p.is_file() and (p.suffix.lower() == ".csv" or is_parquet(p)))
+    if not parts:
+        raise InputError("the folder holds no .csv or .parquet files", where=str(path))
+    if len({is_parquet(p) for p in parts}) > 1:
+        raise InputError("the folder mixes CSV and Parquet files; give one kind", where=str(path))
+    return parts
+
+
+def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir=None, history: bool = True, spark_master: str | None = None, progress=None) -> Report:
+    """Validate each path (file, folder of parts, descriptor) with the chosen engine; one Report."""
+    from stoke_opendata.validate import validator as validation
+    from stoke_opendata.engines.parquet import is_parquet, read_parquet_table
+    from stoke_opendata.validate.problems import FileInfo
+    from stoke_opendata.validate.tableschema.schema_errors import schema_problems
+    from stoke_opendata.validate.reading import is_descriptor
+
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    if not paths:
+        raise UsageError("give at least one file to validate")
+    table_schema, label = validation.load_schema(schema)
+    catalogue = validation._Catalogue(catalogue_dir)
+    report = Report()
+    threshold = batch_over_bytes()
+    for raw in paths:
+        path = Path(raw)
+        is_dir = path.is_dir()
+        if is_descriptor(path) or (not is_dir and path.suffix.lower() in (".xlsx", ".xlsm", ".xls")) or (not is_dir and not path.exists()):
+            if engine in ("batched", "spark") and not is_descriptor(path) and path.exists():
+                raise UsageError(f"the {engine} engine reads CSV and Parquet; use --engine memory for a workbook", where=str(path))
+            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history))
+            continue
+        parts = folder_parts(path) if is_dir else [path]
+        parquet = is_parquet(parts[0])
+        chosen = engine
+        if engine == "auto":
+            big = is_dir or sum(p.stat().st_size for p in parts) > threshold
+            chosen = "batched" if big else "memory"
+        if chosen == "memory" and not parquet:
+            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history))
+            continue
+        shown = [str(p) for p in parts]
+        broken = schema_problems(table_schema, shown[0])
+        if broken:  # the contract itself is broken: say so, and check nothing against it (as validate_paths does)
+            report.files.append(FileInfo(path=shown[0], schema=label))
+            report.extend(broken)
+            continue
+        if chosen == "spark":
+            from stoke_opendata.engines.spark import validate_spark
+
+            _merge(report, validate_spark(parts, shown, table_schema, label, catalogue, history, master=spark_master, parquet=parquet))
+        elif chosen == "batched":
+            from stoke_opendata.engines import batched
+
+            if parquet:
+                for p, s in zip(parts, shown):
+                    _merge(report, batched.validate_parquet(p, s, table_schema, label, catalogue, history))
+            else:
+                _merge(report, batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress))
+        elif is_dir:
+            raise UsageError("a folder is validated as one table by the batched or spark engine, not in memory", where=str(path))
+        else:  # Parquet in memory
+            table = read_parquet_table(path, table_schema, shown=str(path))
+            hist = (lambda: validation._history({path.resolve()})) if history else (lambda: None)
+            validation._check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, hist)
+    return report
+
+
+def _merge(report: Report, other: Report) -> None:
+    report.files.extend(other.files)
+    report.extend(other.problems)

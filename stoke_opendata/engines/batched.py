@@ -1,0 +1,190 @@
+"""Out-of-core validation on one machine: partition by series key to disk, validate each bucket in memory.
+
+Each bucket is a small CSV (header + whole series, partition.py) validated by the same code as a whole
+file (validation._check_one: structure, meaning, safety), so the findings are the in-memory ones; only
+the row numbers are translated back to the original file's (and the "row N" in messages with them).
+Header and file-level findings (missing columns, guessed delimiter) are taken from one bucket only.
+Peak memory is one bucket's validation (~200 MB), not the file's (~360 bytes a row in memory).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from stoke_opendata.errors import UsageError
+from stoke_opendata.validate.problems import FileInfo, Problem, Report
+
+_ROW_IN_TEXT = re.compile(r"\brow (\d+)\b")
+
+
+def supports(schema: dict) -> str | None:
+    """Why this schema cannot be validated in partitions (None if it can): partitions keep each series
+    whole, so every cross-row rule must live inside one series."""
+    names = {f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)}
+    if not {"indicator_id", "area_code"} <= names:
+        return "the table has no indicator_id and area_code columns to partition by"
+    key = schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    if key and not {"indicator_id", "area_code"} <= set(key):
+        return "its primary key does not include indicator_id and area_code"
+    if any(isinstance(f, dict) and (f.get("constraints") or {}).get("unique") for f in schema.get("fields", [])):
+        return "a column must be unique across the whole table"
+    for fk in schema.get("foreignKeys") or []:
+        ref = fk.get("reference", {}) if isinstance(fk, dict) else {}
+        if ref.get("resource") in ("", None):
+            return "a foreign key refers to the table itself"
+    return None
+
+
+def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, progress=None) -> Report:
+    """Validate CSV files (parts of one table) in buckets; `catalogue` is validation._Catalogue."""
+    from stoke_opendata.validate import validator as validation
+    from stoke_opendata.engines.partition import bucket_count, partition_csv
+    from stoke_opendata.engines.series import SeriesKey
+    from stoke_opendata.validate.tables.sniff import _decode_head, _read_head, _sniff_delimiter, _sniff_kind
+    from stoke_opendata.safety.guards import Limits, check_file_size
+
+    why = supports(schema)
+    if why:
+        raise UsageError(f"the batched engine cannot validate this table: {why}; use --engine memory", where=shown[0])
+    limits = Limits.from_env()
+    total = 0
+    delimiter = ","
+    for index, (path, name) in enumerate(zip(paths, shown)):
+        total += check_file_size(path, limits)  # the size cap guards every engine
+        head = _read_head(path, name)
+        if _sniff_kind(path, head) != "csv":
+            raise UsageError("the batched engine reads CSV and Parquet; use --engine memory for a workbook", where=name)
+        text, encoding, _guessed = _decode_head(head)
+        if encoding not in ("utf-8", "utf-8-sig") or ("\r" in text and "\n" not in text):
+            raise UsageError("the batched engine reads UTF-8 CSV with LF or CRLF line endings; save it as 'CSV UTF-8' or use --engine memory", where=name)
+        if index == 0:
+            delimiter = _sniff_delimiter(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r"))
+    definitions = catalogue.definitions()
+    key = SeriesKey.from_definitions(definitions)
+    bundled = validation._history({p.resolve() for p in paths}) if history else None
+    folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
+    try:
+        with _bar(total, "partitioning", "B") as bar:
+            parts = partition_csv(paths, shown, folder, key, bucket_count(total), delimiter, progress=progress or bar.update)
+        return _validate_buckets(parts, schema, label, catalogue, bundled)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _validate_buckets(parts, schema, label, catalogue, bundled) -> Report:
+    report = Report()
+    nonempty = [b for b in parts.buckets if b.records] or parts.buckets[:1]
+    with _bar(len(nonempty), "validating", "bucket") as bar:
+        _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar)
+    for index, name in enumerate(parts.files):
+        info = FileInfo(path=name, format="csv", rows=parts.records[index], encoding=report.files[0].encoding, delimiter=report.files[0].delimiter, schema=label)
+        report.files.append(info)
+    report.files = report.files[1:]
+    return report
+
+
+def _bar(total: int, desc: str, unit: str):
+    """A tqdm bar on stderr, shown only when stderr is a terminal (jobs and --format json pipes see nothing)."""
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=unit == "B", unit_divisor=1024, file=sys.stderr, disable=None, leave=False)
+
+
+def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar) -> None:
+    from stoke_opendata.engines.series import history_for
+    from stoke_opendata.validate.reading import read_table
+    from stoke_opendata.validate.validator import _check_one
+
+    first = True
+    for bucket in nonempty:
+        rows = np.fromfile(bucket.rows_path, dtype="<i8")
+        table = read_table(bucket.path, shown=parts.files[0])
+        sub = Report()
+        hist = history_for(bundled, parts.context, bucket.index)
+        _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
+        report.extend(translate(sub.problems, rows, parts.files, first=first))
+        if first:
+            report.files.append(sub.files[0])  # encoding and delimiter, as the reader found them
+            first = False
+        bucket.path.unlink()
+        bar.update(1)
+
+
+def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first: bool) -> list[Problem]:
+    """A bucket's problems with the original file and row numbers (`rows[i]` is the row id of the
+    bucket's record at spreadsheet row i + 2). File and header findings only from the `first` bucket."""
+    from stoke_opendata.engines.partition import FILE_SHIFT
+
+    mask = (1 << FILE_SHIFT) - 1
+
+    def where(row: int) -> tuple[int, int]:
+        rid = int(rows[row - 2])
+        return rid >> FILE_SHIFT, rid & mask
+
+    out = []
+    for p in problems:
+        if p.row is None or p.row < 2:
+            if first:
+                out.append(p)
+            continue
+        file_index, row = where(p.row)
+
+        def swap(match, _file=file_index):
+            n = int(match.group(1))
+            if not 2 <= n <= len(rows) + 1:
+                return match.group(0)
+            other, number = where(n)
+            return f"row {number}" if other == _file else f"row {number} of {Path(str(files[other])).name}"
+
+        p.file = files[file_index]
+        p.row = row
+        p.message = _ROW_IN_TEXT.sub(swap, p.message)
+        p.hint = _ROW_IN_TEXT.sub(swap, p.hint)
+        out.append(p)
+    return out
+
+
+def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None) -> Report:
+    """A Parquet file too large for memory: record batches partitioned by series key, then bucket by bucket."""
+    import polars as pl
+
+    from stoke_opendata.validate import validator as validation
+    from stoke_opendata.engines.parquet import check_columns, columns_of, table_from_text
+    from stoke_opendata.engines.partition import bucket_count, partition_parquet
+    from stoke_opendata.engines.series import SeriesKey, history_for
+    from stoke_opendata.safety.guards import check_file_size
+
+    why = supports(schema)
+    if why:
+        raise UsageError(f"the batched engine cannot validate this table: {why}; use --engine memory", where=shown)
+    size = check_file_size(path)
+    columns = columns_of(path, shown)
+    check_columns(columns, schema, shown)
+    definitions = catalogue.definitions()
+    key = SeriesKey.from_definitions(definitions)
+    bundled = validation._history({path.resolve()}) if history else None
+    folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
+    report = Report()
+    try:
+        # Parquet is ~3-4x smaller than its CSV: size the buckets by the CSV it stands for
+        buckets, context, records = partition_parquet(path, shown, columns, folder, key, bucket_count(size * 4))
+        for index, file in buckets:
+            frame = pl.read_ipc(file)
+            table = table_from_text(frame.drop("__row__"), frame["__row__"], shown, columns)
+            hist = history_for(bundled, context, index)
+            sub = Report()
+            validation._check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
+            report.extend(p for p in sub.problems if p.row is not None and p.row >= 2 or index == buckets[0][0])
+            file.unlink()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    report.files.append(FileInfo(path=shown, format="parquet", rows=records, schema=label))
+    return report
