@@ -16,7 +16,7 @@ from stoke_opendata import paths
 from stoke_opendata.datasets import read_json_object
 from stoke_opendata.errors import InputError, UsageError
 
-TABLE_NAMES = ("observations", "targets", "indicators", "areas")
+TABLE_NAMES = ("observations", "targets", "revisions", "indicators", "areas")
 
 
 @dataclass

@@ -40,6 +40,8 @@ RESOURCE_DESCRIPTIONS = {
     "progress": "Derived: for each target, the baseline, the latest value, the change so far, the change "
     "still needed, the status (achieved, on_track, off_track, no_new_data, not_assessable) by the "
     "straight-line method described in the README and the schema, and the latest gap to the comparator.",
+    "revisions": "History of the observations: every value a later release superseded, with the old and new "
+    "value and status, when, who, why and the submission's file name and sha256 (empty until the first revision).",
     "indicators": "The definitions of the indicators this package uses (from the council's published catalogue).",
     "areas": "The geographies this package uses, by ONS GSS code.",
 }
@@ -47,10 +49,11 @@ RESOURCE_TITLES = {
     "observations": "Observations",
     "targets": "Targets and baselines",
     "progress": "Progress towards targets",
+    "revisions": "Revisions",
     "indicators": "Indicator definitions",
     "areas": "Areas",
 }
-TABLE_ORDER = ("observations", "targets", "progress", "indicators", "areas")
+TABLE_ORDER = ("observations", "targets", "progress", "revisions", "indicators", "areas")
 CHART_MEDIATYPES = {"png": "image/png", "svg": "image/svg+xml"}
 PUBLISHER = "publisher"
 
@@ -265,6 +268,17 @@ def _merged_rows(tables: list[Table], fields: list[str], key: list[str], where: 
     return rows
 
 
+def _revisions_file(datasets: list[SourceDataset], target: Path, manifest: Manifest) -> tuple[Path, dict]:
+    sources = [d.tables["revisions"] for d in datasets if "revisions" in d.tables]
+    schema = _same_schema(datasets, "revisions", manifest) if sources else json.loads(paths.schema_path("revisions").read_text(encoding="utf-8"))
+    fields = [f["name"] for f in schema.get("fields", [])]
+    if len(sources) == 1:
+        shutil.copyfile(sources[0].path, target)
+    else:
+        _write_csv(target, fields, _merged_rows(sources, fields, [], str(manifest.path)))
+    return target, schema
+
+
 def _inline_schema(schema: dict, resource_names: set[str], where: str) -> dict:
     """The schema to embed: no $schema pointer, foreign keys checked to point inside the package."""
     schema = {k: v for k, v in schema.items() if k != "$schema"}
@@ -351,6 +365,8 @@ def build_package(
                 key = [key] if isinstance(key, str) else list(key)
                 _write_csv(target, fields, _merged_rows(sources, fields, key, str(manifest.path)))
             files[table] = (target, schema)
+        if "revisions" in tables:  # the history (accept/revisions.py); header only until the first revision
+            files["revisions"] = _revisions_file(datasets, work / "data" / "revisions.csv", manifest)
 
         progress_rows = []
         if "progress" in tables:
