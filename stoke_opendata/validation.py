@@ -155,6 +155,7 @@ def validate_paths(
             continue
         table = read_table(path, sheet=sheet, schema_names=names)
         resolved = {path.resolve()}
+        start = len(report.problems)
         _check_one(
             report,
             table,
@@ -164,7 +165,25 @@ def validate_paths(
             catalogue.definitions,
             (lambda: _history(resolved)) if history else (lambda: None),
         )
+        _submission_rules(report, start, table.info)
     return report
+
+
+def _submission_rules(report: Report, start: int, info) -> None:
+    """Two rules for a steward's file (not for a dataset's own tables): a blank status means final (a
+    warning per row says it was assumed; `accept` writes final), and a header with no rows is an error."""
+    from stoke_opendata.problems import Problem
+
+    problems = report.problems
+    for i in range(start, len(problems)):
+        p = problems[i]
+        if p.code == "constraint-error" and p.constraint == "required" and p.column == "status":
+            problems[i] = Problem(p.file, "status-assumed-final", "status is blank: read as final",
+                                  "write final, provisional, revised, suppressed or estimated to say otherwise",
+                                  row=p.row, column=p.column)
+    if info.rows == 0 and not any(p.code in ("missing-label", "blank-header") for p in problems[start:]):
+        problems.append(Problem(info.path, "no-data-rows", "the file has a header and no data rows",
+                                "add the figures below the header row, or check that this is the right file"))
 
 
 def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
