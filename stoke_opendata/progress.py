@@ -136,6 +136,9 @@ class ProgressRow:
     comparator_value: float | None
     gap_to_comparator: float | None
     versus_comparator: str | None
+    measure_status: str = "unable_to_assess"  # the Open SDG / Statistics Canada measure (progress_measure.py)
+    measure_value: float | None = None
+    measure_reason: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -381,6 +384,16 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
                 f"to {_fmt(target_level)} ({target.target_period})"
             )
 
+    from stoke_opendata.progress_measure import for_target
+
+    growth = for_target(
+        target.target_type,
+        (baseline_pos, baseline_value) if baseline_pos is not None and baseline_value is not None else None,
+        (latest_pos, latest_value) if latest_pos is not None else None,
+        (_position(target.target_period, frequency), target_level) if target_level is not None and _position(target.target_period, frequency) is not None else None,
+        True if sign == 1 else False if sign == -1 else None,
+        indicator.unit if indicator else None, getattr(indicator, "maximum", None) if indicator else None,
+        (baseline_period or "", target.target_period))
     return ProgressRow(
         indicator_id=target.indicator_id,
         indicator_title=indicator.title if indicator else None,
@@ -405,6 +418,9 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
         comparator_value=comparator_value,
         gap_to_comparator=_round(gap),
         versus_comparator=versus,
+        measure_status=growth.status,
+        measure_value=_round(growth.value),
+        measure_reason=growth.reason,
     )
 
 
