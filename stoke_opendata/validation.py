@@ -76,10 +76,13 @@ class _Catalogue:
 
         from stoke_opendata.checks import definition_of
 
+        from stoke_opendata.definitions import source_rows
+
         base = self.catalogue_dir or project_paths.schemas_dir()
         try:
             rows = pl.read_csv(base / "indicators.csv", infer_schema=False).with_columns(pl.all().str.strip_chars().replace("", None)).to_dicts()
-            return {row["id"]: definition_of(row) for row in rows if row.get("id") and row.get("unit")}
+            forms = {r["indicator_id"]: (r.get("period_form") or None) for r in source_rows(base)}
+            return {row["id"]: definition_of({**row, "period_form": forms.get(row["id"])}) for row in rows if row.get("id") and row.get("unit")}
         except Exception:
             return {i: definition_of(ind) for i, ind in self.get().indicators.items()}
 
@@ -213,7 +216,15 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
             done = run("indicators")
             if {"id", "unit", "frequency"} <= done.present:
                 rows = done.typed.filter(pl.col("id").is_not_null()).to_dicts()
-                return {row["id"]: definition_of(row) for row in rows}
+                own = {row["id"]: definition_of(row) for row in rows}
+                try:  # the period form a source publishes is a fact of the catalogue, whatever the package holds
+                    shared = catalogue.definitions()
+                except InputError:
+                    shared = {}
+                for indicator_id, d in own.items():
+                    if not d.get("period_form") and indicator_id in shared and shared[indicator_id]["frequency"] == d["frequency"]:
+                        d["period_form"] = shared[indicator_id].get("period_form")
+                return own
         return catalogue.definitions()
 
     history_cache: dict[str, object] = {}
