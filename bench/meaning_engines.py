@@ -19,12 +19,12 @@ ROOT = HERE.parent
 SCRIPT = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from stoke_opendata import checks
-from stoke_opendata.checks.base import RowCheck, REGISTRY
-from stoke_opendata.paths import schema_path
-from stoke_opendata.reading import read_csv
-from stoke_opendata.structure import check_structure
-from stoke_opendata.validation import _Catalogue
+from stoke_opendata.validate import checks
+from stoke_opendata.validate.checks.base import RowCheck, REGISTRY
+from stoke_opendata.catalogue.paths import schema_path
+from stoke_opendata.validate.reading import read_csv
+from stoke_opendata.validate.structure import check_structure
+from stoke_opendata.validate.validator import _Catalogue
 cat = _Catalogue(sys.argv[2])
 checked = check_structure(read_csv(sys.argv[1]), json.loads(schema_path("observations").read_text()), cat.reference)
 ctx = checks.build_context(checked, cat.definitions(), None)
@@ -38,7 +38,7 @@ for p in checks.run_checks(ctx, row_checks):
 t2 = time.perf_counter()
 import pandera.polars
 t3 = time.perf_counter()
-from stoke_opendata.checks.pandera_adapter import pandera_failures
+from stoke_opendata.validate.checks.pandera_adapter import pandera_failures
 found = pandera_failures(ctx, row_checks)
 t4 = time.perf_counter()
 print(json.dumps({"direct_s": t2 - t1, "pandera_import_s": t3 - t2, "pandera_run_s": t4 - t3, "same_rows": found == direct, "rows_flagged": sum(map(len, direct.values()))}))

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stoke_opendata.portal import PortalClient, resolve_settings  # noqa: E402
-from stoke_opendata.publishing import Publisher, read_package, sha256_file  # noqa: E402
+from stoke_opendata.portal.client import PortalClient, resolve_settings  # noqa: E402
+from stoke_opendata.portal.publishing import Publisher, read_package, sha256_file  # noqa: E402
 
 
 def load_env_file() -> None:

@@ -89,7 +89,7 @@ def portal() -> LocalPortal:
 @pytest.fixture
 def client(portal):
     """A PortalClient with the sysadmin token."""
-    from stoke_opendata.portal import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient, PortalSettings
 
     with PortalClient(PortalSettings(portal.url, portal.token)) as c:
         yield c
@@ -97,7 +97,7 @@ def client(portal):
 
 @pytest.fixture
 def anonymous(portal):
-    from stoke_opendata.portal import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient, PortalSettings
 
     with PortalClient(PortalSettings(portal.url, None)) as c:
         yield c

@@ -1,6 +1,6 @@
 """Seeded fault runs against the real local CKAN: publish through the fault proxy (or while CKAN is killed
 and restarted), check that a failed publish left no dangling metadata, rerun normally, then check the
-portal holds exactly the package. Used by tests/test_faults.py (a few runs) and bench/soak_publish.py
+portal holds exactly the package. Used by tests/portal/test_faults.py (a few runs) and bench/soak_publish.py
 (50+ runs, figures in docs/safety.md).
 
 What "exactly" means, per run:
@@ -71,7 +71,7 @@ def portal_answers(url: str, timeout: float = 3.0) -> bool:
 
 
 def client(url: str, token: str, *, retries: int = 4, backoff: float = 0.05, read_timeout: float = 60.0):
-    from stoke_opendata.portal import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient, PortalSettings
 
     return PortalClient(PortalSettings(url=url, token=token), retries=retries, backoff=backoff,
                         timeout=(3.0, read_timeout))
@@ -79,8 +79,8 @@ def client(url: str, token: str, *, retries: int = 4, backoff: float = 0.05, rea
 
 def publish(url: str, token: str, folder: Path, **kw):
     """One publish of one package folder (plan, then apply), as `stoke-opendata publish` does it."""
-    from stoke_opendata import publishing
-    from stoke_opendata.publishing import Publisher, read_package
+    from stoke_opendata.portal import publishing
+    from stoke_opendata.portal.publishing import Publisher, read_package
 
     # A revise whose answer the proxy dropped looks, on the retry, like a racing publisher; the publisher
     # then waits (120 s by default) for that "other publisher" to load the DataStore. Nobody else publishes
@@ -181,7 +181,7 @@ def _on(url: str, file_url: str) -> str:
 
 def dangling(url: str, token: str, name: str, workdir: Path) -> list[str]:
     """Resources of the dataset whose recorded file is missing or differs from its recorded sha256."""
-    from stoke_opendata.portal import PortalError, PortalNotFound
+    from stoke_opendata.portal.client import PortalError, PortalNotFound
 
     found = []
     with client(url, token) as c:
@@ -208,7 +208,7 @@ def dangling(url: str, token: str, name: str, workdir: Path) -> list[str]:
 
 def state_anomalies(url: str, token: str, folder: Path, name: str, prefix: str, workdir: Path) -> list[str]:
     """Everything in which the portal differs from the package (empty list: exactly the intended state)."""
-    from stoke_opendata.portal import PortalError, PortalNotFound
+    from stoke_opendata.portal.client import PortalError, PortalNotFound
 
     problems = []
     local = {
@@ -271,7 +271,7 @@ def state_anomalies(url: str, token: str, folder: Path, name: str, prefix: str, 
 
 
 def purge(url: str, token: str, prefix: str) -> None:
-    from stoke_opendata.portal import PortalError
+    from stoke_opendata.portal.client import PortalError
 
     with client(url, token) as c:
         try:

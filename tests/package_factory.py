@@ -12,8 +12,8 @@ import json
 import uuid
 from pathlib import Path
 
-from stoke_opendata import paths
-from stoke_opendata.definitions import load_catalogue
+from stoke_opendata.catalogue import paths
+from stoke_opendata.catalogue.definitions import load_catalogue
 
 ORG = {"name": "stoke-on-trent-city-council", "title": "Stoke-on-Trent City Council"}
 COLUMNS = ["indicator_id", "area_code", "area_name", "period", "value", "lower_ci", "upper_ci",

@@ -5,5 +5,8 @@ The update loop the strategy promises ("first by setting a baseline and then by 
                unchanged by its key (indicator_id, area_code, period);
 - revisions.py the revisions table: every superseded value with who, when, why and the submission's sha256;
 - lock.py      one accept at a time per dataset (an exclusive lock on the dataset folder);
-- apply.py     writes the new tables beside the old ones, fsyncs, and swaps them in with os.replace.
+- apply.py     writes the new tables beside the old ones, fsyncs, and swaps them in with os.replace;
+- run.py       the whole accept, in that order (validate first).
+
+May import: `validate`, `safety`, `catalogue`, `errors`, `settings` (package and portal come after it).
 """

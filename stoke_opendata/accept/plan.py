@@ -66,7 +66,7 @@ def submission_frame(table, fields: list[str], file_index: int):
     `fields` order (columns the file lacks are null), with _file and _row (the spreadsheet row)."""
     import polars as pl
 
-    from stoke_opendata.reading import ROW
+    from stoke_opendata.validate.reading import ROW
 
     by_label = {}
     for position, label in enumerate(table.labels):
@@ -147,7 +147,7 @@ def check_disclosure(plan: Plan, catalogue, shown: list[str]) -> None:
     siblings now reveal) is refused, naming the submitted row."""
     import polars as pl
 
-    from stoke_opendata import disclosure
+    from stoke_opendata.safety import disclosure
 
     touched = set(plan.added["indicator_id"].to_list()) | set(plan.revised["indicator_id"].to_list())
     disclosive = sorted(i for i in touched if i in catalogue.indicators and catalogue.indicators[i].disclosive)

@@ -42,7 +42,7 @@ def _indicators_of(dataset) -> set[str]:
 
 
 def _owners(exclude: str) -> dict[str, str]:
-    from stoke_opendata.dataset_tables import bundled_dataset_names, read_dataset
+    from stoke_opendata.catalogue.dataset_tables import bundled_dataset_names, read_dataset
 
     owners = {}
     for name in bundled_dataset_names():
@@ -63,11 +63,11 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
     from stoke_opendata.accept import plan as planning
     from stoke_opendata.accept import revisions as rev
     from stoke_opendata.accept.lock import dataset_lock
-    from stoke_opendata.dataset_tables import read_dataset
-    from stoke_opendata.datasets import dataset_dir, read_json_object
-    from stoke_opendata.definitions import load_catalogue
-    from stoke_opendata.reading import read_table
-    from stoke_opendata.validation import load_schema, validate_paths
+    from stoke_opendata.catalogue.dataset_tables import read_dataset
+    from stoke_opendata.catalogue.datasets import dataset_dir, read_json_object
+    from stoke_opendata.catalogue.definitions import load_catalogue
+    from stoke_opendata.validate.reading import read_table
+    from stoke_opendata.validate.validator import load_schema, validate_paths
 
     folder = dataset_dir(into)  # an unknown dataset: UsageError naming the known ones
     if not (folder / "observations.csv").is_file():

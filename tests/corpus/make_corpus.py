@@ -72,7 +72,8 @@ def build_cases() -> None:
     semicolons[0] = semicolons[0].replace(";68.1;", ";68,1;")
     case("decimal_comma.csv", csv_text(semicolons, HEADER.replace(",", ";")), 1, ["type-error", "guessed-delimiter"])
     case("suppression_markers.csv", csv_text(replace(3, "value", "-") + ["children-in-care,E05008290,Abbey Hulton and Townsend,2023/24,n/a,,,,,suppressed,DfE,"]), 1, ["type-error"])
-    case("spaces_around_number.csv", csv_text(replace(0, "value", " 68.1 ")), 1, ["type-error"])
+    # padding around a number is not part of it (frictionless reads " 68.1 " as 68.1); --fix still trims it
+    case("spaces_around_number.csv", csv_text(replace(0, "value", " 68.1 ")), 0, [])
     case("words_in_number.csv", csv_text(replace(3, "value", "about 1000")), 1, ["type-error"])
     # rows and cells
     case("blank_rows.csv", csv_text(GOOD[:2] + [",,,,,,,,,,,"] + GOOD[2:] + [""]), 1, ["blank-row"])

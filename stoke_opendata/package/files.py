@@ -1,0 +1,120 @@
+"""Deterministic files for a reproducible package: hashes, JSON and CSV written the same way every time,
+the creation time from the data (never the clock), atomic replacement of a built folder, a sorted zip.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from stoke_opendata.catalogue.dataset_tables import (
+    SourceDataset,
+)
+from stoke_opendata.catalogue.periods import period_end
+from stoke_opendata.errors import UsageError
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def created_timestamp(datasets: list[SourceDataset], source_date_epoch: str | None = None) -> datetime:
+    """When the package was made, reproducibly: SOURCE_DATE_EPOCH when set, otherwise the latest of the
+    source descriptors' own `created` dates and the end of the latest observed period. Never the clock.
+    Rows with status `estimated` are left out: they include forecasts ("by 2050"), which are not data
+    the package could have been made after."""
+    epoch = source_date_epoch if source_date_epoch is not None else os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch not in (None, ""):
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}") from None
+    latest: date | None = None
+    for dataset in datasets:
+        stated = dataset.descriptor.get("created")
+        if isinstance(stated, str):
+            try:
+                when = datetime.fromisoformat(stated.replace("Z", "+00:00")).date()
+                latest = max(latest, when) if latest else when
+            except ValueError:
+                pass
+        observations = dataset.tables.get("observations")
+        for row in observations.rows if observations else []:
+            if (row.get("status") or "").strip() == "estimated":
+                continue
+            try:
+                when = period_end(row.get("period") or "")
+            except ValueError:
+                continue
+            latest = max(latest, when) if latest else when
+    latest = latest or date(1980, 1, 1)
+    return datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _replace_dir(new: Path, final: Path) -> None:
+    os.chmod(new, 0o777 & ~_umask())  # mkdtemp made it private; a package is meant to be shared
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", dir=final.parent))
+        os.replace(final, old / final.name)
+        os.replace(new, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, final)
+
+
+def write_zip(folder: Path, zip_path: Path, created: datetime) -> Path:
+    """Zip a built package reproducibly: sorted entries, fixed timestamps and permissions."""
+    stamp = max(created.astimezone(timezone.utc), datetime(1980, 1, 1, tzinfo=timezone.utc))
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second - stamp.second % 2)
+    entries = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    fd, tmp = tempfile.mkstemp(prefix=f".{zip_path.name}.", dir=zip_path.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w") as archive:
+            for entry in entries:
+                info = zipfile.ZipInfo(entry, date_time=date_time)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3
+                info.external_attr = 0o100644 << 16
+                archive.writestr(info, (folder / entry).read_bytes(), compresslevel=9)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, zip_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return zip_path
+
