@@ -91,6 +91,7 @@ def prepare(rows: int) -> tuple[Path, Path, Path]:
     # half the submission revisits the dataset's last ten periods (every tenth value revised), half is new
     overlap = frame(rows, lambda f: PERIODS[f][10:] + LATER[f], 2, revise_every=10)
     overlap.write_csv(sub)
+    shutil.copy(folder / "datapackage.json", WORK / "datapackage.json")
     marker.touch()
     return home, sub, pristine
 
@@ -117,9 +118,9 @@ def main() -> int:
     for _round in range(args.rounds):
         for label, cmd in commands.items():
             if "accept" in label:
-                shutil.copy(pristine, target)
-                for extra in ("revisions.csv",):
-                    (target.parent / extra).unlink(missing_ok=True)
+                shutil.copy(pristine, target)  # the dataset as it was before the accept
+                shutil.copy(WORK / "datapackage.json", target.parent / "datapackage.json")
+                (target.parent / "revisions.csv").unlink(missing_ok=True)
             wall, peak, result = run(cmd)
             if result.returncode != 0:
                 print(f"{label}: exit {result.returncode}\n{result.stdout[-2000:]}{result.stderr[-2000:]}")

@@ -74,8 +74,10 @@ def submission_frame(table, fields: list[str], file_index: int):
         if name in fields and name not in by_label:
             by_label[name] = str(position)
     frame = table.frame
+    keyed = {*KEY, "value", "status"}  # compared or joined on: spaces around them must not count
     columns = [
-        (pl.col(by_label[name]).str.strip_chars().replace("", None) if name in by_label else pl.lit(None, pl.String)).alias(name)
+        (pl.col(by_label[name]) if name not in keyed else pl.col(by_label[name]).str.strip_chars().replace("", None)).alias(name)
+        if name in by_label else pl.lit(None, pl.String).alias(name)
         for name in fields
     ]
     return frame.select(*columns, pl.lit(file_index, pl.Int32).alias("_file"), pl.col(ROW).alias("_row"))
@@ -121,20 +123,23 @@ def make_plan(dataset: str, existing, submission, files: list[str]) -> Plan:
 
     merged = existing
     if revised.height:
-        # a revised row takes the submitted cells; a column the submission leaves blank keeps the old text
-        # (area_name), except the value, its bounds and notes, which belong to the new figure
+        # a revised row takes the submitted cells in place (no re-sort of the dataset); a column the
+        # submission leaves blank keeps the old text (area_name), except the value, its bounds, status and
+        # notes, which belong to the new figure
         new_figure = {"value", "lower_ci", "upper_ci", "numerator", "denominator", "status", "notes"}
-        positioned = existing.with_row_index("_pos")
-        replacement = revised.select("_pos", *[c for c in header if c in revised.columns]).join(
-            positioned.select("_pos", *[c for c in header if c not in new_figure]), on="_pos", how="left", suffix="_old")
-        replacement = replacement.select(
-            "_pos",
-            *[(pl.col(c) if c in new_figure or f"{c}_old" not in replacement.columns
-               else pl.coalesce(c, f"{c}_old")).alias(c) for c in header])
-        merged = pl.concat([
-            positioned.join(revised.select("_pos"), on="_pos", how="anti"),
-            replacement.with_columns(pl.col("_pos").cast(positioned.schema["_pos"])),
-        ], how="vertical_relaxed").sort("_pos").drop("_pos")
+        index_type = old.schema["_pos"]
+        replacement = revised.select(pl.col("_pos").cast(index_type), *[pl.col(c).alias(f"{c}__new") for c in header if c in revised.columns])
+        joined_back = existing.with_row_index("_pos").join(replacement, on="_pos", how="left", maintain_order="left")
+        hit = pl.col("_pos").is_in(replacement["_pos"].implode())
+        columns = []
+        for c in header:
+            if f"{c}__new" not in joined_back.columns:
+                columns.append(pl.col(c))
+            elif c in new_figure:
+                columns.append(pl.when(hit).then(pl.col(f"{c}__new")).otherwise(pl.col(c)).alias(c))
+            else:
+                columns.append(pl.coalesce(f"{c}__new", c).alias(c))
+        merged = joined_back.select(columns)
     if added.height:
         merged = pl.concat([merged, added.select([pl.col(c) if c in added.columns else pl.lit(None, pl.String).alias(c) for c in header])],
                            how="vertical_relaxed")

@@ -33,24 +33,34 @@ def steward(by: str | None) -> str | None:
     return (by or os.environ.get("STOKE_OPENDATA_STEWARD") or "").strip() or None
 
 
-def _indicators_of(dataset) -> set[str]:
-    ids = set()
-    for table in ("observations", "targets"):
-        if table in dataset.tables:
-            ids |= {r.get("indicator_id") for r in dataset.tables[table].rows if r.get("indicator_id")}
+def _indicators_of(folder: Path) -> set[str]:
+    """Indicator ids a dataset holds (its observations and targets), read as one column with polars: a
+    million-row dataset costs a fraction of a second, not a million dicts."""
+    import polars as pl
+
+    from stoke_opendata.catalogue.datasets import read_json_object
+
+    ids: set[str] = set()
+    descriptor = read_json_object(folder / "datapackage.json")
+    for resource in descriptor.get("resources") or []:
+        if isinstance(resource, dict) and resource.get("name") in ("observations", "targets") and isinstance(resource.get("path"), str):
+            path = folder / resource["path"]
+            if path.is_file():
+                column = pl.read_csv(path, columns=["indicator_id"], infer_schema=False)["indicator_id"]
+                ids |= set(column.drop_nulls().unique().to_list())
     return ids
 
 
 def _owners(exclude: str) -> dict[str, str]:
-    from stoke_opendata.catalogue.dataset_tables import bundled_dataset_names, read_dataset
+    from stoke_opendata.catalogue.datasets import dataset_dir, list_datasets
 
     owners = {}
-    for name in bundled_dataset_names():
+    for name in list_datasets():
         if name != exclude:
             try:
-                for indicator_id in sorted(_indicators_of(read_dataset(name))):
+                for indicator_id in sorted(_indicators_of(dataset_dir(name))):
                     owners.setdefault(indicator_id, name)
-            except (InputError, UsageError):
+            except (InputError, UsageError, OSError):
                 continue
     return owners
 
@@ -63,7 +73,6 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
     from stoke_opendata.accept import plan as planning
     from stoke_opendata.accept import revisions as rev
     from stoke_opendata.accept.lock import dataset_lock
-    from stoke_opendata.catalogue.dataset_tables import read_dataset
     from stoke_opendata.catalogue.datasets import dataset_dir, read_json_object
     from stoke_opendata.catalogue.definitions import load_catalogue
     from stoke_opendata.validate.reading import read_table
@@ -95,8 +104,9 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
     sources = {i: (Path(p).name, rev.sha256_file(Path(p))) for i, p in enumerate(files)}
 
     with dataset_lock(folder):
-        dataset = read_dataset(str(folder))
-        planning.check_indicators(submission, _indicators_of(dataset), into, shown, _owners(into))
+        allowed = _indicators_of(folder)
+        stray = set(submission["indicator_id"].unique().to_list()) - allowed
+        planning.check_indicators(submission, allowed, into, shown, _owners(into) if stray else {})
         existing = planning.read_observations(folder / "observations.csv")
         plan = planning.make_plan(into, existing, submission, shown)
         planning.check_disclosure(plan, load_catalogue(), shown)
