@@ -75,7 +75,6 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
     from stoke_opendata.accept.lock import dataset_lock
     from stoke_opendata.catalogue.datasets import dataset_dir, read_json_object
     from stoke_opendata.catalogue.definitions import load_catalogue
-    from stoke_opendata.validate.reading import read_table
     from stoke_opendata.validate.validator import load_schema, validate_paths
 
     folder = dataset_dir(into)  # an unknown dataset: UsageError naming the known ones
@@ -83,15 +82,17 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
         raise UsageError(f"dataset {into!r} holds no observations table to accept figures into")
     if not files:
         raise UsageError("give at least one file to accept")
-    report = validate_paths(list(files), sheet=sheet)
+    tables: list = []
+    report = validate_paths(list(files), sheet=sheet, keep_tables=tables)
     if not report.valid:
         return AcceptResult(report)
     schema, _label = load_schema("observations")
     fields = [f["name"] for f in schema["fields"]]
     shown = [str(f) for f in files]
     frames = []
-    for index, path in enumerate(files):
-        table = read_table(Path(path), sheet=sheet, schema_names=set(fields))
+    if len(tables) != len(files):  # a data package among the files: accept takes tables, not packages
+        raise UsageError("accept takes CSV or XLSX files of observations, not data packages")
+    for index, table in enumerate(tables):
         frames.append(planning.submission_frame(table, fields, index))
     submission = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
     if len(frames) > 1:

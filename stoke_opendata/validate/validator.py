@@ -155,8 +155,10 @@ def validate_paths(
     schema: str | Path | dict | None = None,
     catalogue_dir: str | Path | None = None,
     history: bool = True,
+    keep_tables: list | None = None,
 ) -> Report:
-    """Validate files (CSV, XLSX) against a Table Schema (default: observations) and descriptors (every resource)."""
+    """Validate files (CSV, XLSX) against a Table Schema (default: observations) and descriptors (every resource).
+    `keep_tables`: a list that receives each file's table as read (accept uses it rather than reading again)."""
     from stoke_opendata.validate.reading import is_descriptor, read_table
 
     from stoke_opendata.validate.problems import FileInfo
@@ -181,6 +183,8 @@ def validate_paths(
             report.extend(broken)
             continue
         table = read_table(path, sheet=sheet, schema_names=names)
+        if keep_tables is not None:
+            keep_tables.append(table)
         resolved = {path.resolve()}
         start = len(report.problems)
         _check_one(
