@@ -7,8 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
+# the residents' site: served by the local portal from .portal/public (extra_public_paths) at /progress/
+SITE_PATH := progress
+SITE := .portal/public/$(SITE_PATH)
 
-.PHONY: run test install portal portal-down bench soak docs clean
+.PHONY: run test install portal portal-down browser bench soak docs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
@@ -23,15 +26,25 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The main job on its embedded default: start the local portal, validate and package every bundled
-# dataset, publish the packages, print where they are and how to download them.
+# dataset, publish the packages (each dataset's url pointing at its page on the site; --prune drops files
+# an older build published, such as one-resource-per-chart PNGs), then build the residents' site from the
+# packages, linked to the portal and served by it, and print where it is.
 run: $(STAMP)
 	bash portal/up.sh
 	$(BIN)/stoke-opendata package --out $(OUT)
-	source .portal/env && $(BIN)/stoke-opendata publish $(OUT)/*/
+	source .portal/env && STOKE_OPENDATA_SITE_URL="$${STOKE_OPENDATA_SITE_URL:-$$CKAN_URL/$(SITE_PATH)}" \
+	  $(BIN)/stoke-opendata publish --prune $(OUT)/*/
+	source .portal/env && $(BIN)/stoke-opendata site $(OUT)/*/ --out $(SITE) && \
+	  echo "the site, served by the local portal: $$CKAN_URL/$(SITE_PATH)/index.html"
 
 test: $(STAMP)
 	bash portal/up.sh
+	bash tools/browser_up.sh
 	$(BIN)/python -m pytest -q
+
+# Debian's Chromium and axe-core (npm, into .a11y/) for the site's accessibility tests. Idempotent.
+browser:
+	bash tools/browser_up.sh
 
 # The local CKAN 2.11 test portal (PostgreSQL, Redis, DataStore; writes .portal/env). Idempotent.
 portal:
@@ -49,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/validate_bench.py
 	$(BIN)/python bench/meaning_engines.py
+	$(BIN)/python bench/site_bench.py
 	bash portal/up.sh
 	$(BIN)/python bench/publish_bench.py
 
@@ -56,4 +70,4 @@ docs: $(STAMP)
 	$(BIN)/cog -r docs/cli.md
 
 clean:
-	rm -rf $(OUT) build *.egg-info
+	rm -rf $(OUT) $(SITE) build *.egg-info

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stoke_opendata.portal.client import PortalClient, resolve_settings  # noqa: E402
-from stoke_opendata.portal.publishing import Publisher, read_package, sha256_file  # noqa: E402
+from stoke_opendata.portal.local_package import read_package, sha256_file  # noqa: E402
+from stoke_opendata.portal.publishing import Publisher
 
 
 def load_env_file() -> None:

@@ -58,7 +58,7 @@ PLUGIN_SRC="$ROOT/portal/ckanext-testsearch"
 plugin_hash=$(cd "$PLUGIN_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
 
 # ---- fast path: our CKAN is running, with the current plugin, and the token in .portal/env works
-if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
+if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && [ -d "$P/public" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
   advice "$(cat "$P/url")"
   exit 0
 fi
@@ -174,16 +174,18 @@ SETTINGS=(
   "ckan.max_resource_size = 200"
   "ckan.redis.url = redis://$HOST:6379/1"
   "ckan.auth.public_user_details = false"
+  "extra_public_paths = $P/public"
 )
 settings_hash=$(printf '%s\n' "${SETTINGS[@]}" | md5sum | cut -c1-12)
 if [ ! -f "$INI" ] || [ "$(cat "$P/ini-hash" 2>/dev/null)" != "$settings_hash" ]; then
   say "writing $INI"
-  mkdir -p "$P/storage"
+  mkdir -p "$P/storage" "$P/public"
   rm -f "$INI"
   "$CKAN" generate config "$INI" >/dev/null
   "$CKAN" config-tool "$INI" "${SETTINGS[@]}" >/dev/null
   chmod 600 "$INI"
   echo "$settings_hash" >"$P/ini-hash"
+  ini_written=1
 fi
 
 # ---- schema and DataStore permissions (CKAN's own SQL)
@@ -196,9 +198,9 @@ if [ "$new_db" = 1 ] || [ ! -f "$P/db-initialised-$DB_NAME" ]; then
 fi
 
 # ---- start CKAN in the background (no reloader: ~2 s to answer instead of ~14 s)
-if our_pid_alive && [ "$(cat "$P/url" 2>/dev/null)" != "$URL" ]; then
+if our_pid_alive && { [ "$(cat "$P/url" 2>/dev/null)" != "$URL" ] || [ "${ini_written:-0}" = 1 ]; }; then
   kill "$(cat "$P/ckan.pid")" 2>/dev/null || true
-  sleep 1
+  for _ in $(seq 1 40); do our_pid_alive || break; sleep 0.25; done  # let it free the port first
 fi
 if ! our_pid_alive; then
   say "starting CKAN at $URL"

@@ -39,7 +39,6 @@ if str(HERE) not in sys.path:
 from faultproxy import FaultProxy  # noqa: E402
 from package_factory import annual_indicator_ids, make_package, observation_rows  # noqa: E402
 
-
 # ------------------------------------------------------------------------------------------- portal
 
 AWAIT_OTHER_PUBLISHER = 3.0  # seconds (see publish())
@@ -80,7 +79,8 @@ def client(url: str, token: str, *, retries: int = 4, backoff: float = 0.05, rea
 def publish(url: str, token: str, folder: Path, **kw):
     """One publish of one package folder (plan, then apply), as `stoke-opendata publish` does it."""
     from stoke_opendata.portal import publishing
-    from stoke_opendata.portal.publishing import Publisher, read_package
+    from stoke_opendata.portal.local_package import read_package
+    from stoke_opendata.portal.publishing import Publisher
 
     # A revise whose answer the proxy dropped looks, on the retry, like a racing publisher; the publisher
     # then waits (120 s by default) for that "other publisher" to load the DataStore. Nobody else publishes

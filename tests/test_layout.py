@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBPACKAGES = ("catalogue", "safety", "validate", "accept", "package", "portal", "cli")
+SUBPACKAGES = ("catalogue", "safety", "validate", "accept", "package", "site", "portal", "cli")
 
 
 def test_import_contract_is_kept():

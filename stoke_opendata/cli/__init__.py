@@ -27,6 +27,7 @@ COMMANDS = {
     "progress": "progress",
     "publish": "publish",
     "download": "download",
+    "site": "site",
 }
 
 

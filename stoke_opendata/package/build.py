@@ -27,7 +27,7 @@ from stoke_opendata.catalogue.dataset_tables import (
     read_dataset,
 )
 from stoke_opendata.errors import InputError
-from stoke_opendata.package.chart_files import CHART_MEDIATYPES, _draw_charts
+from stoke_opendata.package.chart_files import _draw_charts, chart_bundle
 from stoke_opendata.package.files import (
     _replace_dir,
     _write_csv,
@@ -191,20 +191,8 @@ def build_package(
         chart_entries = []
         if manifest.charts:
             chart_entries = _draw_charts(manifest, work, observations_rows, progress_rows, catalogue)
-            for entry in chart_entries:
-                path = work / entry["path"]
-                resources.append(
-                    {
-                        "name": entry["name"],
-                        "title": entry["title"],
-                        "description": entry["description"],
-                        "path": entry["path"],
-                        "format": manifest.chart_format,
-                        "mediatype": CHART_MEDIATYPES[manifest.chart_format],
-                        "bytes": path.stat().st_size,
-                        "hash": f"sha256:{sha256_of(path)}",
-                    }
-                )
+            if chart_entries:
+                resources.append(chart_bundle(work, chart_entries, created))
 
         descriptor = _descriptor(manifest, datasets, catalogue, created, resources, observations_rows)
         write_json(work / "datapackage.json", descriptor)

@@ -4,6 +4,7 @@ and listed as resources.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from stoke_opendata.catalogue.documents import citations
@@ -98,3 +99,26 @@ def _draw_charts(manifest: Manifest, work: Path, observations_rows, progress_row
         )
     return entries
 
+
+
+def chart_bundle(work: Path, chart_entries: list[dict], created: datetime) -> dict:
+    """One resource for all the charts: charts.zip (reproducible), instead of one resource per chart.
+
+    On a portal a dataset of 54 chart files reads as a wall of images; the residents' site
+    (`stoke-opendata site`) is where each chart is shown beside its table, and the zip keeps every chart
+    downloadable from the portal. The PNGs stay in charts/ for the package's README."""
+    from stoke_opendata.package.files import sha256_of, write_zip
+
+    path = write_zip(work / "charts", work / "charts.zip", created)
+    return {
+        "name": "charts",
+        "title": f"Charts: {len(chart_entries)} indicator charts (zip of PNG images)",
+        "description": f"One chart per indicator with data ({len(chart_entries)}), as PNG images in one zip file: "
+        "the area against its comparator, with the straight line to the target where there is one. Each chart "
+        "is also shown, with its figures as a table, on the indicator's page of the council's progress site.",
+        "path": "charts.zip",
+        "format": "zip",
+        "mediatype": "application/zip",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{sha256_of(path)}",
+    }

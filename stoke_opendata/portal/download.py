@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from stoke_opendata.errors import InvalidDataError, PortalError, UsageError
-from stoke_opendata.portal.publishing import CREATED_BY, DESCRIPTOR, _inside, check_package, read_package
+from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, _inside, read_package
+from stoke_opendata.portal.publish_gate import check_package
 
 
 @dataclass
@@ -54,8 +55,8 @@ def download_dataset(client: Any, name: str, out: Path, *, progress: bool = True
     """Fetch dataset `name` into folder `out` (created or replaced), verified and validated."""
     import time
 
+    from stoke_opendata.portal.bars import _bar
     from stoke_opendata.portal.client import PortalNotFound
-    from stoke_opendata.portal.publishing import _bar
 
     started = time.perf_counter()
     out = Path(out)

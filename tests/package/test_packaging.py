@@ -80,14 +80,13 @@ def test_descriptor_metadata(home, tmp_path):
     assert d["contributors"][0] == {"title": "Stoke-on-Trent City Council", "role": "publisher", "organization": "Stoke-on-Trent City Council"}
     assert d["keywords"] == ["health", "life expectancy"]
     names = [r["name"] for r in d["resources"]]
-    assert names == ["observations", "targets", "progress", "indicators", "areas",
-                     "chart-healthy-life-expectancy-female", "chart-smoking-prevalence"]
+    assert names == ["observations", "targets", "progress", "indicators", "areas", "charts"]
     for r in d["resources"][:5]:
         assert (r["format"], r["mediatype"], r["encoding"]) == ("csv", "text/csv", "utf-8")
         assert isinstance(r["schema"], dict) and "$schema" not in r["schema"]
         for fk in r["schema"].get("foreignKeys", []):
             assert fk["reference"]["resource"] in names
-    assert d["resources"][5]["mediatype"] == "image/png"
+    assert (d["resources"][5]["path"], d["resources"][5]["mediatype"]) == ("charts.zip", "application/zip")
     ckan = d["ckan"]
     assert ckan["organization"] == {"name": "stoke-on-trent-city-council", "title": "Stoke-on-Trent City Council"}
     assert ckan["groups"] == ["healthier"]
@@ -145,13 +144,13 @@ def test_every_chart_opens_as_an_image(home, tmp_path):
     built = build_all(tmp_path / "out")
     opened = 0
     for package in built.values():
-        for resource in package.descriptor["resources"]:
-            if resource["mediatype"] == "image/png":
-                with Image.open(package.directory / resource["path"]) as image:
+        for chart in package.charts:  # every chart in charts/ (and in charts.zip, the one chart resource)
+            if chart.endswith(".png"):
+                with Image.open(package.directory / chart) as image:
                     image.verify()
                 opened += 1
-            elif resource["mediatype"] == "image/svg+xml":
-                assert (package.directory / resource["path"]).read_text().lstrip().startswith("<?xml")
+            elif chart.endswith(".svg"):
+                assert (package.directory / chart).read_text().lstrip().startswith("<?xml")
                 opened += 1
     # healthier 2, greener 1, all 3 (tree-cover has no data, so no chart)
     assert opened == 6
@@ -282,3 +281,16 @@ def test_created_ignores_estimated_rows_such_as_forecasts(home):
     dataset.tables["observations"].rows.append(
         {"indicator_id": "bus-journeys", "area_code": "E06000021", "period": "2050", "value": "20", "status": "estimated"})
     assert created_timestamp([dataset], None).isoformat() == "2024-12-31T00:00:00+00:00"
+
+
+def test_charts_travel_as_one_zip_resource_holding_every_chart(home, tmp_path):
+    import zipfile
+
+    built = build_all(tmp_path / "out")["stoke-healthier"]
+    charts = [r for r in built.descriptor["resources"] if r["path"].startswith("charts")]
+    assert [r["path"] for r in charts] == ["charts.zip"]  # one resource on the portal, not one per chart
+    with zipfile.ZipFile(built.directory / "charts.zip") as archive:
+        names = archive.namelist()
+        assert names == sorted(Path(c).name for c in built.charts)
+        for name in names:
+            assert archive.read(name) == (built.directory / "charts" / name).read_bytes()

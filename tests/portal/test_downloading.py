@@ -7,9 +7,10 @@ import filecmp
 import json
 
 import pytest
-
 from package_factory import make_package
-from stoke_opendata.portal.publishing import Publisher, read_package
+
+from stoke_opendata.portal.local_package import read_package
+from stoke_opendata.portal.publishing import Publisher
 
 
 def _publish(client, folder):

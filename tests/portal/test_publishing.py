@@ -8,20 +8,16 @@ import json
 import threading
 
 import pytest
-
 from package_factory import make_package, observation_rows, rewrite_descriptor, unique_name
+
 from stoke_opendata.errors import InvalidDataError
 from stoke_opendata.portal.client import PortalClient, PortalSettings
-from stoke_opendata.portal.publishing import (
-    CREATED_BY,
-    DESCRIPTOR,
-    Publisher,
-    check_package,
-    datastore_fields,
-    plan_dataset,
-    read_package,
-    resolve_licence,
-)
+from stoke_opendata.portal.datastore import datastore_fields
+from stoke_opendata.portal.fields import resolve_licence
+from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, read_package
+from stoke_opendata.portal.plan import plan_dataset
+from stoke_opendata.portal.publish_gate import check_package
+from stoke_opendata.portal.publishing import Publisher
 
 # ------------------------------------------------------------------ pure parts
 

@@ -89,7 +89,8 @@ def test_publish_refuses_a_package_with_an_unsuppressed_small_count(tmp_path):
     from package_factory import make_package, observation_rows, annual_indicator_ids, rewrite_descriptor
     from stoke_opendata.catalogue.definitions import load_catalogue
     from stoke_opendata.errors import InvalidDataError
-    from stoke_opendata.portal.publishing import check_package, read_package
+    from stoke_opendata.portal.local_package import read_package
+    from stoke_opendata.portal.publish_gate import check_package
 
     catalogue = load_catalogue()
     disclosive = sorted(i for i, ind in catalogue.indicators.items() if ind.disclosive and ind.unit == "count")

@@ -1,0 +1,116 @@
+"""The desired state on the portal: the CKAN dataset and resource fields stoke-opendata owns, and which of
+them differ from the portal's copy. Pure.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from stoke_opendata.portal.local_package import CREATED_BY, LocalFile, LocalPackage
+
+LICENCE_ALIASES = {
+    "OGL-UK-3.0": ("uk-ogl", "OGL-UK-3.0", "ogl-uk-3.0", "OGL-3.0"),
+    "CC-BY-4.0": ("cc-by", "CC-BY-4.0", "cc-by-4.0"),
+    "CC0-1.0": ("cc-zero", "CC0-1.0", "cc0-1.0"),
+    "ODC-BY-1.0": ("odc-by", "ODC-BY-1.0"),
+    "ODbL-1.0": ("odc-odbl", "ODbL-1.0"),
+    "PDDL-1.0": ("odc-pddl", "PDDL-1.0"),
+}
+
+
+RESOURCE_KEYS = ("name", "description", "format", "mimetype", "sha256", "package_path", "created_by")
+
+
+DATASET_KEYS = ("title", "notes", "version", "license_id", "maintainer", "maintainer_email", "private", "url")
+
+
+def resolve_licence(licence: str, portal_ids: Optional[Iterable[str]]) -> str:
+    """The portal's own id for a licence (OGL-UK-3.0 -> uk-ogl on a stock CKAN)."""
+    candidates = LICENCE_ALIASES.get(licence, (licence,))
+    if portal_ids is None:
+        return candidates[0]
+    ids = list(portal_ids)
+    lower = {i.lower(): i for i in ids}
+    for candidate in candidates:
+        if candidate in ids:
+            return candidate
+        if candidate.lower() in lower:
+            return lower[candidate.lower()]
+    return licence
+
+
+def licence_matches(licence: str, remote_id: Optional[str]) -> bool:
+    return bool(remote_id) and remote_id.lower() in {c.lower() for c in LICENCE_ALIASES.get(licence, (licence,))}
+
+
+def _tag(keyword: str) -> str:
+    allowed = "".join(c if (c.isalnum() or c in " -_.") else " " for c in keyword)
+    return " ".join(allowed.split())[:100]
+
+
+def dataset_fields(package: LocalPackage, licence_id: str, remote: Optional[dict] = None) -> dict:
+    """The dataset-level fields stoke-opendata sets (keeps other publishers' extras on the portal)."""
+    extras = {}
+    if remote:
+        extras.update({e["key"]: e["value"] for e in remote.get("extras") or []})
+    extras.update(package.extras)
+    return {
+        "name": package.name,
+        "title": package.title,
+        "notes": package.notes,
+        "version": package.version,
+        "license_id": licence_id,
+        "maintainer": package.maintainer,
+        "maintainer_email": package.maintainer_email,
+        "private": False,
+        "url": site_page_url(package.name),
+        "owner_org": package.organisation["name"],
+        "tags": [{"name": t} for t in sorted({_tag(k) for k in package.keywords if _tag(k)})],
+        "groups": [{"name": g} for g in sorted(set(package.groups))],
+        "extras": [{"key": k, "value": v} for k, v in sorted(extras.items())],
+    }
+
+
+def site_page_url(name: str) -> str:
+    """The dataset's page on the residents' progress site, set as the CKAN dataset's `url` so the portal
+    links to it ('' when STOKE_OPENDATA_SITE_URL, the site's base address, is not set)."""
+    from stoke_opendata.site.links import site_page_url as page_url
+
+    return page_url(name)
+
+
+def resource_fields(local: LocalFile) -> dict:
+    return {
+        "name": local.name,
+        "description": local.description,
+        "format": local.format,
+        "mimetype": local.mediatype,
+        "sha256": local.sha256,
+        "package_path": local.path,
+        "created_by": CREATED_BY,
+    }
+
+
+def dataset_changes(package: LocalPackage, remote: dict) -> list[str]:
+    """Names of the dataset-level fields whose portal value differs from the package's."""
+    want = dataset_fields(package, remote.get("license_id") or "", remote)
+    changes = []
+    for key in DATASET_KEYS:
+        if key == "license_id":
+            if not licence_matches(package.licence, remote.get("license_id")):
+                changes.append(key)
+            continue
+        if (remote.get(key) or "") != (want[key] or "") and not (key == "private" and remote.get(key) is False):
+            changes.append(key)
+    org = (remote.get("organization") or {}).get("name")
+    if org != package.organisation["name"]:
+        changes.append("organization")
+    if sorted(t["name"] for t in remote.get("tags") or []) != [t["name"] for t in want["tags"]]:
+        changes.append("tags")
+    if sorted(g["name"] for g in remote.get("groups") or []) != [g["name"] for g in want["groups"]]:
+        changes.append("groups")
+    remote_extras = {e["key"]: e["value"] for e in remote.get("extras") or []}
+    if any(remote_extras.get(k) != v for k, v in package.extras.items()):
+        changes.append("extras")
+    return changes
+

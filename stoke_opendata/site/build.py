@@ -1,0 +1,148 @@
+"""Build the residents' site: built data packages in, a complete static site folder out.
+
+The site is written into a temporary folder beside DIR and moved into place only when every page is
+written, so a failed build leaves the previous site (or nothing) in place. DIR is replaced only when it
+is empty or holds a site this command built (it carries a `.stoke-site` marker): never a folder of
+someone else's files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from stoke_opendata.errors import UsageError
+from stoke_opendata.site import links as site_links
+from stoke_opendata.site import model, pages, words
+
+MARKER = ".stoke-site"
+STATIC = ("style.css",)
+
+
+@dataclass
+class SiteResult:
+    directory: Path
+    pages: int
+    indicators: int
+    bytes_largest_page: int
+    largest_page: str
+    linked_to_portal: list[str]
+
+
+def parse_disagreements(path: Path | None) -> dict[str, dict]:
+    """indicator id -> {document_a, document_b, reason} from the table in docs/disagreements.md."""
+    if path is None or not path.is_file():
+        return {}
+    out: dict[str, dict] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or not line.startswith("|") or cells[0].startswith(("---", "indicator")):
+            continue
+        for indicator_id in re.findall(r"`([a-z0-9-]+)`", cells[0]):
+            out[indicator_id] = {"document_a": cells[1], "document_b": cells[2], "reason": cells[3]}
+    return out
+
+
+def _local_files(package: model.Package) -> list[str]:
+    files = sorted(p.relative_to(package.directory).as_posix() for p in (package.directory / "data").glob("*.csv"))
+    return [f for f in site_links.COPIED if (package.directory / f).is_file()] + files
+
+
+def _write(path: Path, text: str) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(data)
+    return len(data)
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise UsageError(f"{out} holds other files; give an empty or new folder (or a site built before)")
+
+
+def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = None,
+               portal_datasets: dict[str, dict | None] | None = None,
+               disagreements: Path | None = None) -> SiteResult:
+    """Render every page of the site for `package_dirs` into `out`.
+
+    portal_datasets: package name -> the portal's package_show answer (None when not published there);
+    the caller fetches them through the portal client.
+    """
+    out = Path(out)
+    _check_out(out)
+    data = model.load([Path(d) for d in package_dirs])
+    noted = parse_disagreements(disagreements)
+    portal_datasets = portal_datasets or {}
+    plinks = {p.name: site_links.from_portal(portal_url, p.name, portal_datasets.get(p.name)) for p in data.packages}
+    local_files = {p.name: _local_files(p) for p in data.packages}
+    facts = {i: pages.indicator_facts(r, data) for i, r in data.indicators.items()}
+    priorities, missions = pages.groups(facts)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    sizes: dict[str, int] = {}
+    try:
+        def page(rel: str, template: str, **context) -> None:
+            sizes[rel] = _write(work / rel, pages.render(template, page=rel, **context))
+
+        common = {"packages": data.packages, "portal_url": portal_url}
+        page("index.html", "home.html.j2", root="", priorities=priorities, missions=missions,
+             counts=pages.counts(list(facts.values())), worst=pages.worst_gaps(list(facts.values()), 6),
+             total=len(facts), **common)
+        for group in priorities:
+            page(group["href"], "group.html.j2", root="../", group=group, kind="Priority", **common)
+        for group in missions:
+            page(group["href"], "group.html.j2", root="../", group=group, kind="Mission", **common)
+        for indicator_id, f in facts.items():
+            context = pages.indicator_context(f, data, plinks, local_files, noted)
+            page(f"indicators/{indicator_id}.html", "indicator.html.j2", **context, **common)
+            _write(work / "indicators" / f"{indicator_id}.json",
+                   json.dumps(pages.indicator_json(context), indent=1, ensure_ascii=False) + "\n")
+        for package in data.packages:
+            pl = plinks[package.name]
+            held = [f for f in facts.values() if any(v.package is package for v in f["record"].views)]
+            page(f"datasets/{package.name}.html", "dataset.html.j2", root="../", package=package, links=pl,
+                 facts=held, local=site_links.local(package.name, local_files[package.name], "../"),
+                 sources=package.descriptor.get("sources") or [], **common)
+            for rel in local_files[package.name]:
+                target = work / site_links.DOWNLOADS / package.name / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(package.directory / rel, target)
+        page("reporting-status.html", "reporting.html.j2", root="", priorities=priorities, missions=missions,
+             counts=pages.counts(list(facts.values())), total=len(facts), **common)
+        page("methodology.html", "methodology.html.j2", root="", statuses=[words.status(k) for k in words.STATUS_ORDER],
+             method_steps=_method_steps(), **common)
+        for name in STATIC:
+            shutil.copyfile(Path(__file__).parent / "templates" / name, work / name)
+        (work / MARKER).write_text("built by stoke-opendata site\n", encoding="utf-8")
+        os.chmod(work, 0o755)
+        _replace(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    largest = max(sizes, key=sizes.get)
+    return SiteResult(out, len(sizes), len(facts), sizes[largest], largest,
+                      sorted(n for n, pl in plinks.items() if pl.dataset_page))
+
+
+def _method_steps() -> tuple[str, ...]:
+    from stoke_opendata.package.progress import METHOD_STEPS
+
+    return METHOD_STEPS
+
+
+def _replace(new: Path, final: Path) -> None:
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", dir=final.parent))
+        os.replace(final, old / final.name)
+        os.replace(new, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, final)

@@ -1,0 +1,252 @@
+"""The site's pages: the context each template gets, and Jinja2 rendering with autoescape always on.
+
+Every value from the data (titles, notes, sources, steward text) reaches HTML only through Jinja2's
+autoescaping; the one filter that emits markup (`inline`) escapes its input first and adds only
+<strong> and <code>. Pages link to each other relatively, so the folder can be served from any path
+or opened from disk.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from stoke_opendata.package.charts import unit_label
+from stoke_opendata.catalogue.documents import citations
+from stoke_opendata.site import summary, words
+from stoke_opendata.site.links import PackageLinks, local
+from stoke_opendata.site.model import IndicatorRecord, SiteData
+from stoke_opendata.catalogue.vocabulary import MISSION_TITLES, THEMES
+
+SITE_TITLE = "Stoke-on-Trent: where the city starts from, and its progress"
+PRIORITY_TITLES = {
+    "healthier": "A Healthier City", "wealthier": "A Wealthier City", "safer": "A Safer City",
+    "greener": "A Greener City", "cleaner": "A Cleaner City", "fairer": "A Fairer City",
+}
+FREQUENCY_WORDS = {
+    "annual": "every year", "financial_year": "every financial year (April to March)",
+    "academic_year": "every school year", "rolling_3_year": "every year, as three-year averages",
+    "quarterly": "every quarter", "monthly": "every month", "one_off": "once (a one-off figure)",
+}
+_INLINE = re.compile(r"\*\*(.+?)\*\*|`(.+?)`")
+
+
+def inline(text: str) -> Markup:
+    """Escape `text`, then turn **bold** and `code` into <strong> and <code>."""
+    escaped = str(escape(words.clean(text)))
+
+    def swap(m: re.Match) -> str:
+        return f"<strong>{m.group(1)}</strong>" if m.group(1) is not None else f"<code>{m.group(2)}</code>"
+
+    return Markup(_INLINE.sub(swap, escaped))
+
+
+@lru_cache(maxsize=1)
+def environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+                      autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["clean"] = words.clean
+    env.filters["inline"] = inline
+    env.globals.update(site_title=SITE_TITLE, status=words.status, priority_titles=PRIORITY_TITLES,
+                       mission_titles=MISSION_TITLES, themes=THEMES)
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)
+
+
+# --------------------------------------------------------------------------- per-indicator facts
+
+
+def indicator_facts(record: IndicatorRecord, data: SiteData) -> dict:
+    """The facts lists and the home page show for one indicator (computed once per build)."""
+    key, view, row = summary.headline(record)
+    latest = None
+    for v in record.views:
+        area = summary.main_area(v, record)
+        points = summary.series(v, area, record.indicator.frequency) if area else []
+        if points:
+            latest = (data.area_name(area), points[-1][0], points[-1][1])
+    return {"record": record, "status": words.status(key), "row": row,
+            "why": words.why(row, record.indicator.unit, data.area_name) if row else words.status(key).meaning.capitalize() + ".",
+            "gap": summary.gap(record, data),
+            "latest": (f"{words.figure(latest[2], record.indicator.unit)} ({latest[1]})" if latest else "")}
+
+
+def counts(facts: list[dict]) -> list[tuple[words.Status, int]]:
+    """(status, number of indicators) in the fixed status order, zero counts left out."""
+    found: dict[str, int] = {}
+    for f in facts:
+        found[f["status"].key] = found.get(f["status"].key, 0) + 1
+    order = list(words.STATUS_ORDER) + sorted(set(found) - set(words.STATUS_ORDER))
+    return [(words.status(k), found[k]) for k in order if k in found]
+
+
+def worst_gaps(facts: list[dict], limit: int) -> list[dict]:
+    """The indicators furthest behind their comparator (relative gap), worst first."""
+    behind = [f for f in facts if f["gap"] is not None and f["gap"].worse]
+    return sorted(behind, key=lambda f: (-f["gap"].relative, f["record"].id))[:limit]
+
+
+def groups(facts: dict[str, dict]) -> tuple[list[dict], list[dict]]:
+    """The six priorities and five missions, each with its indicators' facts."""
+    priorities = [{"key": t, "number": n, "title": PRIORITY_TITLES[t], "href": f"priorities/{t}.html",
+                   "facts": [f for f in facts.values() if f["record"].indicator.theme == t]}
+                  for n, t in enumerate(THEMES, start=1)]
+    missions = [{"key": str(m), "number": m, "title": MISSION_TITLES[m], "href": f"missions/{m}.html",
+                 "facts": [f for f in facts.values() if f["record"].indicator.mission == m]}
+                for m in sorted(MISSION_TITLES)]
+    for group in priorities + missions:
+        group["counts"] = counts(group["facts"])
+        group["worst"] = worst_gaps(group["facts"], 2)
+    return priorities, missions
+
+
+# --------------------------------------------------------------------------- the indicator page
+
+
+def _observation_rows(view, record: IndicatorRecord, data: SiteData) -> list[dict]:
+    unit = record.indicator.unit
+    rows = []
+    for r in view.observations:
+        ci = ""
+        if r.get("lower_ci") or r.get("upper_ci"):
+            ci = f"{words.figure(r.get('lower_ci'), unit)} to {words.figure(r.get('upper_ci'), unit)}"
+        value = words.figure(r.get("value"), unit) if r.get("value") else "suppressed or not published"
+        rows.append({"area": data.area_name(r.get("area_code")), "period": r.get("period") or "",
+                     "value": value, "ci": ci, "status": (r.get("status") or "").replace("_", " ")})
+    return rows
+
+
+def _progress_rows(view, record: IndicatorRecord, data: SiteData) -> list[dict]:
+    unit = record.indicator.unit
+    out = []
+    for r in view.progress:
+        level = words.to_float(r.get("target_level"))
+        target = (f"{words.figure(level, unit)} by {r.get('target_period')}" if level is not None else
+                  f"{(r.get('target_type') or '').replace('_', ' ')} by {r.get('target_period')}")
+        out.append({"area": data.area_name(r.get("area_code")),
+                    "baseline": (f"{words.figure(r.get('baseline_value'), unit)} ({r.get('baseline_period')})"
+                                 if r.get("baseline_value") else "none published"),
+                    "latest": (f"{words.figure(r.get('latest_value'), unit)} ({r.get('latest_period')})"
+                               if r.get("latest_value") else "none published"),
+                    "target": target, "status": words.status(r.get("status")),
+                    "why": words.why(r, unit, data.area_name),
+                    "detail": words.named(words.clean(r.get("status_reason")), data.area_name)})
+    return out
+
+
+def _disagreement(record: IndicatorRecord, data: SiteData, noted: dict[str, dict]) -> dict | None:
+    """What the documents say differently: the documented comparison (docs/disagreements.md) and the
+    latest figure each package gives for the same area."""
+    figures = []
+    for view in record.views:
+        area = summary.main_area(view, record)
+        points = summary.series(view, area, record.indicator.frequency) if area else []
+        if points:
+            figures.append(f"{view.package.title}: {words.figure(points[-1][1], record.indicator.unit)} for "
+                           f"{data.area_name(area)} ({points[-1][0]})")
+    note = noted.get(record.id)
+    if not note and len(figures) < 2:
+        return None
+    return {"note": note, "figures": figures if len(figures) > 1 else []}
+
+
+def _sources(record: IndicatorRecord) -> list[dict]:
+    """Sources by document title and section, then the releases the figures name, without file names."""
+    out, seen = [], set()
+    for title, section in citations(record.indicator.document, record.indicator.section):
+        if (title, section) not in seen:
+            seen.add((title, section))
+            out.append({"title": title, "section": section})
+    for view in record.views:
+        for r in view.observations + view.targets:
+            text = words.clean(r.get("source"))
+            if text and text not in seen:
+                seen.add(text)
+                out.append({"title": text, "section": ""})
+    return out
+
+
+def _revisions(view) -> dict | None:
+    if not view.revisions:
+        return None
+    header = [h for h in view.package.headers.get("revisions", []) if h != "indicator_id"]
+    return {"header": [h.replace("_", " ") for h in header],
+            "rows": [[words.clean(r.get(h)) for h in header] for r in view.revisions]}
+
+
+def indicator_context(facts: dict, data: SiteData, links: dict[str, PackageLinks],
+                      local_files: dict[str, list[str]], noted: dict[str, dict]) -> dict:
+    record = facts["record"]
+    ind = record.indicator
+    views = []
+    for view in record.views:
+        pl = links.get(view.package.name) or PackageLinks(view.package.name)
+        portal = [pl.resources[p] for p in ("data/observations.csv", "data/progress.csv", "data/targets.csv",
+                                            "charts.zip", "datapackage.json") if p in pl.resources]
+        queries = [q for q in (pl.datastore_query("data/observations.csv", ind.id) if view.observations else None,
+                               pl.datastore_query("data/progress.csv", ind.id) if view.progress else None) if q]
+        notes = list(dict.fromkeys(words.clean(r.get("notes")) for r in view.observations if r.get("notes")))
+        views.append({"package": view.package, "chart": summary.chart(view, record, data),
+                      "observations": _observation_rows(view, record, data), "notes": notes,
+                      "progress": _progress_rows(view, record, data), "revisions": _revisions(view),
+                      "dataset_page": pl.dataset_page, "portal": portal, "queries": queries,
+                      "local": local(view.package.name, local_files.get(view.package.name, []), "../")})
+    comparator = data.area_name(ind.comparator_area_code) if ind.comparator_area_code else "none"
+    return {"root": "../", "facts": facts, "ind": ind, "views": views, "sources": _sources(record),
+            "disagreement": _disagreement(record, data, noted), "comparator": comparator,
+            "unit_words": unit_label(ind.unit),
+            "direction": words.direction(ind.higher_is_better),
+            "frequency": FREQUENCY_WORDS.get(ind.frequency, ind.frequency.replace("_", " ")),
+            "publisher": _publisher(record), "json_name": f"{ind.id}.json",
+            "priority": PRIORITY_TITLES.get(ind.theme or ""), "mission": MISSION_TITLES.get(ind.mission or 0)}
+
+
+def _publisher(record: IndicatorRecord) -> str:
+    """The statistics' publisher and series when the catalogue names them (columns `publisher`, `series`),
+    otherwise the council, whose documents print the figures."""
+    named = [(record.raw.get(k) or "").strip() for k in ("publisher", "series")]
+    if any(named):
+        return ": ".join(n for n in named if n)
+    for view in record.views:
+        for contributor in view.package.descriptor.get("contributors") or []:
+            if contributor.get("role") == "publisher" and contributor.get("title"):
+                return str(contributor["title"])
+    return "Stoke-on-Trent City Council"
+
+
+def indicator_json(context: dict) -> dict:
+    """The machine-readable twin of an indicator page."""
+    facts, ind = context["facts"], context["ind"]
+    record = facts["record"]
+
+    def cleaned(rows):
+        return [{k: (words.clean(v) if k in ("source", "notes", "status_reason") else v) for k, v in r.items()}
+                for r in rows]
+
+    gap = facts["gap"]
+    return {
+        "id": ind.id, "title": ind.title, "page": f"{ind.id}.html",
+        "definition": {"unit": ind.unit, "higher_is_better": ind.higher_is_better, "frequency": ind.frequency,
+                       "comparator_area_code": ind.comparator_area_code, "priority": ind.theme,
+                       "mission": ind.mission, "status": ind.status, "publisher": context["publisher"],
+                       "description": words.clean(ind.description)},
+        "status": {"key": facts["status"].key, "label": facts["status"].label, "why": facts["why"]},
+        "gap_to_comparator": None if gap is None else {
+            "area": gap.city, "comparator": gap.comparator, "comparator_area_code": gap.comparator_code,
+            "period": gap.period, "value": gap.value, "comparator_value": gap.other, "gap": round(gap.value - gap.other, 6),
+            "worse": gap.worse, "package": gap.package, "text": gap.sentence},
+        "sources": context["sources"],
+        "datasets": [{"package": v.package.name, "observations": cleaned(v.observations), "targets": cleaned(v.targets),
+                      "progress": cleaned(v.progress), "revisions": cleaned(v.revisions)} for v in record.views],
+        "downloads": [{"package": v["package"].name, "portal_dataset": v["dataset_page"],
+                       "portal": [{"label": l.label, "url": l.href} for l in v["portal"]],
+                       "datastore": [q.href for q in v["queries"]]} for v in context["views"]],
+    }
