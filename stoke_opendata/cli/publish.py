@@ -66,8 +66,10 @@ def command(package_dirs, portal, dry_run, prune, fmt):
     """
     from stoke_opendata.portal import client as portal_client
     from stoke_opendata.portal import publishing
+    from stoke_opendata.portal.local_package import read_package
+    from stoke_opendata.portal.publish_gate import check_package
 
-    packages = [publishing.read_package(d) for d in package_dirs]
+    packages = [read_package(d) for d in package_dirs]
     names = [p.name for p in packages]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -75,7 +77,7 @@ def command(package_dirs, portal, dry_run, prune, fmt):
 
         raise UsageError(f"the dataset {dupes[0]} is given twice")
     for package in packages:
-        publishing.check_package(package)
+        check_package(package)
 
     text = fmt == "text"
     settings = portal_client.resolve_settings(portal)
