@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBPACKAGES = ("catalogue", "safety", "validate", "engines", "package", "site", "portal", "api", "cli")
+SUBPACKAGES = ("catalogue", "safety", "validate", "engines", "accept", "package", "site", "portal", "api", "cli")
 
 
 def test_import_contract_is_kept():

@@ -16,7 +16,7 @@ from stoke_opendata.catalogue import paths
 from stoke_opendata.catalogue.datasets import read_json_object
 from stoke_opendata.errors import InputError
 
-TABLE_NAMES = ("observations", "targets", "indicators", "areas")
+TABLE_NAMES = ("observations", "targets", "revisions", "indicators", "areas")
 
 
 @dataclass

@@ -7,7 +7,7 @@ library only (fast, no heavy imports) into plain frozen dataclasses.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +35,9 @@ class Indicator:
     document: str
     section: str
     description: str | None = None
+    publisher: str | None = None  # the official source and its series, where known
+    series: str | None = None
+    period_form: str | None = None  # the period form that source publishes (a frequency name)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,9 @@ def _indicator(row: dict[str, str]) -> Indicator:
         document=row["document"].strip(),
         section=row["section"].strip(),
         description=_blank(row.get("description")),
+        publisher=_blank(row.get("publisher")),
+        series=_blank(row.get("series")),
+        period_form=_blank(row.get("period_form")),
     )
 
 
@@ -131,10 +137,24 @@ def _area(row: dict[str, str]) -> Area:
     )
 
 
+SOURCES = "indicator-sources.csv"
+
+
+def source_rows(base: Path) -> list[dict[str, str]]:
+    """The rows of schemas/indicator-sources.csv (none when a catalogue has no such file)."""
+    path = Path(base) / SOURCES
+    return _rows(path) if path.is_file() else []
+
+
 @lru_cache(maxsize=4)
 def load_catalogue(schemas_dir: Path | None = None) -> Catalogue:
     """Read the indicator catalogue and the areas table from `schemas_dir` (default: the bundled one)."""
     base = Path(schemas_dir) if schemas_dir else paths.schemas_dir()
     indicators = {ind.id: ind for ind in map(_indicator, _rows(base / "indicators.csv"))}
+    for row in source_rows(base):  # publisher, series and period form, from the companion table
+        if row["indicator_id"] in indicators:
+            indicators[row["indicator_id"]] = replace(
+                indicators[row["indicator_id"]], publisher=_blank(row.get("publisher")),
+                series=_blank(row.get("series")), period_form=_blank(row.get("period_form")))
     areas = {area.area_code: area for area in map(_area, _rows(base / "areas.csv"))}
     return Catalogue(indicators=indicators, areas=areas)

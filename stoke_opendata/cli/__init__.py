@@ -21,6 +21,7 @@ from stoke_opendata import __version__
 COMMANDS = {
     "indicators": "indicators",
     "validate": "validate",
+    "accept": "accept",
     "suppress": "suppress",
     "package": "package",
     "progress": "progress",

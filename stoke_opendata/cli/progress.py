@@ -52,6 +52,12 @@ def render_text(rows) -> str:
     counts = ", ".join(f"{sum(1 for r in rows if r.status == s)} {STATUS_WORDS[s]}" for s in STATUSES)
     lines += ["", f"{len(rows)} target(s): {counts}.",
               "Method: straight line from baseline to target, respecting higher_is_better (docs/packaging.md)."]
+    from stoke_opendata.package.progress_measure import CATEGORIES, WORDS
+
+    assessed = [r for r in rows if r.measure_status != "unable_to_assess"]
+    counts = ", ".join(f"{sum(1 for r in rows if r.measure_status == c)} {WORDS[c]}" for c in CATEGORIES)
+    lines += ["", f"Growth measure (Open SDG / Statistics Canada: compound annual growth against the growth needed): {counts}."]
+    lines += [f"  {r.indicator_id}{' ' + r.area_code if show_area else ''}: {r.measure_reason}" for r in assessed]
     return "\n".join(lines)
 
 

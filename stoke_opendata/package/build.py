@@ -45,12 +45,13 @@ from stoke_opendata.package.metadata import (
 from stoke_opendata.package.readme import _write_readme
 from stoke_opendata.package.tables import (
     _inline_schema,
+    _revisions_file,
     _merged_rows,
     _same_schema,
     _subset_catalogue,
 )
 
-TABLE_ORDER = ("observations", "targets", "progress", "indicators", "areas")
+TABLE_ORDER = ("observations", "targets", "progress", "revisions", "indicators", "areas")
 
 
 @dataclass
@@ -126,6 +127,8 @@ def build_package(
                 key = [key] if isinstance(key, str) else list(key)
                 _write_csv(target, fields, _merged_rows(sources, fields, key, str(manifest.path)))
             files[table] = (target, schema)
+        if "revisions" in tables:  # the history (accept/revisions.py); header only until the first revision
+            files["revisions"] = _revisions_file(datasets, work / "data" / "revisions.csv", manifest)
 
         progress_rows = []
         if "progress" in tables:

@@ -23,7 +23,7 @@ LICENCES = {
         "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
     ),
 }
-TABLES = ("observations", "targets", "progress", "indicators", "areas")
+TABLES = ("observations", "targets", "progress", "revisions", "indicators", "areas")
 UPDATE_FREQUENCIES = ("annual", "biannual", "quarterly", "monthly", "irregular", "one_off")
 CATALOGUE_MODES = ("subset", "full")
 CHART_FORMATS = ("png", "svg")
@@ -123,6 +123,8 @@ def parse_manifest(data: object, path: Path) -> Manifest:
     datasets = _texts(data, "datasets", path, allow_empty=True)
     if not datasets and set(tables) - {"indicators", "areas"}:
         raise _fail(path, "datasets", "must name at least one dataset when the package holds observations, targets or progress")
+    if "revisions" in tables and "observations" not in tables:
+        raise _fail(path, "tables", "revisions are the history of observations: list both")
     if "progress" in tables and not {"observations", "targets"} <= set(tables):
         raise _fail(path, "tables", "progress is derived from observations and targets: list both")
     for table in ("observations", "targets", "progress"):

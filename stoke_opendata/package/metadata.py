@@ -19,6 +19,8 @@ RESOURCE_DESCRIPTIONS = {
     "progress": "Derived: for each target, the baseline, the latest value, the change so far, the change "
     "still needed, the status (achieved, on_track, off_track, no_new_data, not_assessable) by the "
     "straight-line method described in the README and the schema, and the latest gap to the comparator.",
+    "revisions": "History of the observations: every value a later release superseded, with the old and new "
+    "value and status, when, who, why and the submission's file name and sha256 (empty until the first revision).",
     "indicators": "The definitions of the indicators this package uses (from the council's published catalogue).",
     "areas": "The geographies this package uses, by ONS GSS code.",
 }
@@ -28,6 +30,7 @@ RESOURCE_TITLES = {
     "observations": "Observations",
     "targets": "Targets and baselines",
     "progress": "Progress towards targets",
+    "revisions": "Revisions",
     "indicators": "Indicator definitions",
     "areas": "Areas",
 }

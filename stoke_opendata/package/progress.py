@@ -37,10 +37,15 @@ The method (also in schemas/progress.schema.json, METHOD_STEPS below and each pa
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from stoke_opendata.catalogue.periods import period_position
-from stoke_opendata.errors import InputError
+from stoke_opendata.package.progress_rows import (  # noqa: F401  (re-exported: the table's inputs)
+    Observation,
+    Target,
+    observations_from_rows,
+    targets_from_rows,
+)
 
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"
@@ -87,29 +92,6 @@ METHOD_STEPS = (
 
 
 @dataclass(frozen=True)
-class Observation:
-    indicator_id: str
-    area_code: str
-    period: str
-    value: float | None
-    status: str = "final"
-
-
-@dataclass(frozen=True)
-class Target:
-    indicator_id: str
-    area_code: str
-    target_type: str
-    target_period: str
-    baseline_value: float | None = None
-    baseline_period: str | None = None
-    target_value: float | None = None
-    target_level: float | None = None
-    comparator_area_code: str | None = None
-    statement: str | None = None
-
-
-@dataclass(frozen=True)
 class ProgressRow:
     """One row of the published progress table (schemas/progress.schema.json, same field order)."""
 
@@ -136,74 +118,15 @@ class ProgressRow:
     comparator_value: float | None
     gap_to_comparator: float | None
     versus_comparator: str | None
+    measure_status: str = "unable_to_assess"  # the Open SDG / Statistics Canada measure (progress_measure.py)
+    measure_value: float | None = None
+    measure_reason: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 FIELD_NAMES = tuple(f.name for f in fields(ProgressRow))
-
-
-# --------------------------------------------------------------------------- reading CSV rows
-
-
-def _blank(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
-
-
-def _number(row: Mapping[str, str], column: str, where: str, line: int) -> float | None:
-    text = _blank(row.get(column))
-    if text is None:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError(f"column {column!r}: {text!r} is not a number", where=f"{where}: row {line}") from None
-
-
-def _required(row: Mapping[str, str], column: str, where: str, line: int) -> str:
-    text = _blank(row.get(column))
-    if text is None:
-        raise InputError(f"column {column!r} is blank or missing", where=f"{where}: row {line}")
-    return text
-
-
-def observations_from_rows(rows: Iterable[Mapping[str, str]], where: str = "observations") -> list[Observation]:
-    """Observations from CSV dict rows (strings). Row numbers in errors count the header as row 1."""
-    out = []
-    for line, row in enumerate(rows, start=2):
-        out.append(
-            Observation(
-                indicator_id=_required(row, "indicator_id", where, line),
-                area_code=_required(row, "area_code", where, line),
-                period=_required(row, "period", where, line),
-                value=_number(row, "value", where, line),
-                status=_blank(row.get("status")) or "final",
-            )
-        )
-    return out
-
-
-def targets_from_rows(rows: Iterable[Mapping[str, str]], where: str = "targets") -> list[Target]:
-    """Targets from CSV dict rows (strings)."""
-    out = []
-    for line, row in enumerate(rows, start=2):
-        out.append(
-            Target(
-                indicator_id=_required(row, "indicator_id", where, line),
-                area_code=_required(row, "area_code", where, line),
-                target_type=_required(row, "target_type", where, line),
-                target_period=_required(row, "target_period", where, line),
-                baseline_value=_number(row, "baseline_value", where, line),
-                baseline_period=_blank(row.get("baseline_period")),
-                target_value=_number(row, "target_value", where, line),
-                target_level=_number(row, "target_level", where, line),
-                comparator_area_code=_blank(row.get("comparator_area_code")),
-                statement=_blank(row.get("statement")),
-            )
-        )
-    return out
 
 
 # --------------------------------------------------------------------------- the method
@@ -381,6 +304,16 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
                 f"to {_fmt(target_level)} ({target.target_period})"
             )
 
+    from stoke_opendata.package.progress_measure import for_target
+
+    growth = for_target(
+        target.target_type,
+        (baseline_pos, baseline_value) if baseline_pos is not None and baseline_value is not None else None,
+        (latest_pos, latest_value) if latest_pos is not None else None,
+        (_position(target.target_period, frequency), target_level) if target_level is not None and _position(target.target_period, frequency) is not None else None,
+        True if sign == 1 else False if sign == -1 else None,
+        indicator.unit if indicator else None, getattr(indicator, "maximum", None) if indicator else None,
+        (baseline_period or "", target.target_period))
     return ProgressRow(
         indicator_id=target.indicator_id,
         indicator_title=indicator.title if indicator else None,
@@ -405,6 +338,9 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
         comparator_value=comparator_value,
         gap_to_comparator=_round(gap),
         versus_comparator=versus,
+        measure_status=growth.status,
+        measure_value=_round(growth.value),
+        measure_reason=growth.reason,
     )
 
 

@@ -43,6 +43,24 @@ def _merged_rows(tables: list[Table], fields: list[str], key: list[str], where: 
     return rows
 
 
+def _revisions_file(datasets: list[SourceDataset], target, manifest: Manifest) -> tuple:
+    """data/revisions.csv of a package: the datasets' revisions tables (header only when none has one yet)."""
+    import json
+    import shutil
+
+    from stoke_opendata.catalogue import paths
+    from stoke_opendata.package.files import _write_csv
+
+    sources = [d.tables["revisions"] for d in datasets if "revisions" in d.tables]
+    schema = _same_schema(datasets, "revisions", manifest) if sources else json.loads(paths.schema_path("revisions").read_text(encoding="utf-8"))
+    fields = [f["name"] for f in schema.get("fields", [])]
+    if len(sources) == 1:
+        shutil.copyfile(sources[0].path, target)
+    else:
+        _write_csv(target, fields, _merged_rows(sources, fields, [], str(manifest.path)))
+    return target, schema
+
+
 def _inline_schema(schema: dict, resource_names: set[str], where: str) -> dict:
     """The schema to embed: no $schema pointer, foreign keys checked to point inside the package."""
     schema = {k: v for k, v in schema.items() if k != "$schema"}

@@ -121,8 +121,35 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
             mapping = {k: v[0] for k, v in lowered.items() if len(v) == 1}
             fixed = col.str.to_lowercase().replace_strict(mapping, default=None, return_dtype=pl.String)
             record(name, fixed, "wrote the allowed value exactly", fixed.is_not_null() & ~col.is_in(options))
+    if "period" in positions and "indicator_id" in positions and definitions:
+        _fix_periods(frame, positions, definitions, record)
     out = frame.select([pl.col(column_name(i)).alias(labels[i] or f"column_{i + 1}") for i in range(width)])
     return out, _merged(changes)
+
+
+def _fix_periods(frame, positions, definitions, record) -> None:
+    """A period in a neighbouring form of its indicator's (2023-24, 2023/2024, 2023.0) is rewritten in that
+    form (period_forms.convert: only one-to-one rewrites), the source's own form first."""
+    import polars as pl
+
+    from stoke_opendata.catalogue.period_forms import convert, fits
+
+    ids, periods = positions["indicator_id"], positions["period"]
+    mapping = {}
+    for indicator_id, period in frame.select(pl.col(ids).str.strip_chars(), pl.col(periods)).unique().iter_rows():
+        d = definitions.get(indicator_id)
+        if not d or not period:
+            continue
+        forms = [f for f in (d.get("period_form"), d.get("frequency")) if f]
+        if any(fits(period, f) for f in forms):
+            continue
+        fixed = next((c for c in (convert(period, f) for f in forms) if c), None)
+        if fixed:
+            mapping[f"{indicator_id}\x1f{period}"] = fixed
+    if mapping:
+        key = pl.concat_str([pl.col(ids).str.strip_chars(), pl.col(periods)], separator="\x1f")
+        new = key.replace_strict(mapping, default=None, return_dtype=pl.String)
+        record("period", pl.coalesce(new, pl.col(periods)), "rewrote the period in the form its indicator's source publishes", new.is_not_null())
 
 
 def _merged(changes: list[Change]) -> list[Change]:

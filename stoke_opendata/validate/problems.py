@@ -50,6 +50,9 @@ CODES: dict[str, tuple[str, str, str]] = {
     "gap-inconsistent": (WARNING, "meaning", "a 'gap' figure that disagrees with the local and comparator figures"),
     "guessed-delimiter": (WARNING, "reading", "the file is not comma-separated; the delimiter was detected"),
     "guessed-encoding": (WARNING, "reading", "the file is not UTF-8; the encoding was detected"),
+    "status-assumed-final": (WARNING, "structure", "a submission's blank status, read as final"),
+    # a steward's file with a header and no rows: nothing to accept, almost always the wrong file
+    "no-data-rows": (ERROR, "structure", "a submitted table with a header and no data rows"),
 }
 
 

@@ -94,10 +94,13 @@ class _Catalogue:
 
         from stoke_opendata.validate.checks import definition_of
 
+        from stoke_opendata.catalogue.definitions import source_rows
+
         base = self.catalogue_dir or project_paths.schemas_dir()
         try:
             rows = pl.read_csv(base / "indicators.csv", infer_schema=False).with_columns(pl.all().str.strip_chars().replace("", None)).to_dicts()
-            return {row["id"]: definition_of(row) for row in rows if row.get("id") and row.get("unit")}
+            forms = {r["indicator_id"]: (r.get("period_form") or None) for r in source_rows(base)}
+            return {row["id"]: definition_of({**row, "period_form": forms.get(row["id"])}) for row in rows if row.get("id") and row.get("unit")}
         except Exception:
             return {i: definition_of(ind) for i, ind in self.get().indicators.items()}
 
@@ -154,8 +157,10 @@ def validate_paths(
     schema: str | Path | dict | None = None,
     catalogue_dir: str | Path | None = None,
     history: bool = True,
+    keep_tables: list | None = None,
 ) -> Report:
-    """Validate files (CSV, XLSX) against a Table Schema (default: observations) and descriptors (every resource)."""
+    """Validate files (CSV, XLSX) against a Table Schema (default: observations) and descriptors (every resource).
+    `keep_tables`: a list that receives each file's table as read (accept uses it rather than reading again)."""
     from stoke_opendata.validate.reading import is_descriptor, read_table
 
     from stoke_opendata.validate.problems import FileInfo
@@ -180,7 +185,10 @@ def validate_paths(
             report.extend(broken)
             continue
         table = read_table(path, sheet=sheet, schema_names=names)
+        if keep_tables is not None:
+            keep_tables.append(table)
         resolved = {path.resolve()}
+        start = len(report.problems)
         _check_one(
             report,
             table,
@@ -190,6 +198,7 @@ def validate_paths(
             catalogue.definitions,
             (lambda: _history(resolved)) if history else (lambda: None),
         )
+        _submission_rules(report, start, table.info)
     return report
 
 
@@ -200,6 +209,23 @@ def validate_table(table, schema: str | Path | dict | None = None, catalogue_dir
     table_schema, label = load_schema(schema)
     _check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, (lambda: _history(set())) if history else (lambda: None))
     return report
+
+
+def _submission_rules(report: Report, start: int, info) -> None:
+    """Two rules for a steward's file (not for a dataset's own tables): a blank status means final (a
+    warning per row says it was assumed; `accept` writes final), and a header with no rows is an error."""
+    from stoke_opendata.validate.problems import Problem
+
+    problems = report.problems
+    for i in range(start, len(problems)):
+        p = problems[i]
+        if p.code == "constraint-error" and p.constraint == "required" and p.column == "status":
+            problems[i] = Problem(p.file, "status-assumed-final", "status is blank: read as final",
+                                  "write final, provisional, revised, suppressed or estimated to say otherwise",
+                                  row=p.row, column=p.column)
+    if info.rows == 0 and not any(p.code in ("missing-label", "blank-header") for p in problems[start:]):
+        problems.append(Problem(info.path, "no-data-rows", "the file has a header and no data rows",
+                                "add the figures below the header row, or check that this is the right file"))
 
 
 def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
@@ -247,7 +273,15 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
             done = run("indicators")
             if done is not None and {"id", "unit", "frequency"} <= done.present:
                 rows = done.typed.filter(pl.col("id").is_not_null()).to_dicts()
-                return {row["id"]: definition_of(row) for row in rows}
+                own = {row["id"]: definition_of(row) for row in rows}
+                try:  # the period form a source publishes is a fact of the catalogue, whatever the package holds
+                    shared = catalogue.definitions()
+                except InputError:
+                    shared = {}
+                for indicator_id, d in own.items():
+                    if not d.get("period_form") and indicator_id in shared and shared[indicator_id]["frequency"] == d["frequency"]:
+                        d["period_form"] = shared[indicator_id].get("period_form")
+                return own
         return catalogue.definitions()
 
     history_cache: dict[str, object] = {}

@@ -55,7 +55,7 @@ def build_cases() -> None:
     case("valid_bom.csv", b"\xef\xbb\xbf" + good.encode(), 0, [])
     case("valid_crlf.csv", csv_text(GOOD, eol="\r\n"), 0, [])
     case("valid_mac_cr.csv", csv_text(GOOD, eol="\r"), 0, [])
-    case("only_header.csv", HEADER + "\n", 0, [])
+    case("only_header.csv", HEADER + "\n", 1, ["no-data-rows"])  # issue 10: a header and no rows is an error
     case("quoted_cells.csv", csv_text(replace(4, "notes", '"Gross weekly pay, full-time\nresidents, 2023 ""provisional"""')), 0, [])
     case("cp1252.csv", csv_text(replace(4, "notes", "£552 a week – residents")).encode("cp1252"), 0, ["guessed-encoding"])
     case("latin1_accents.csv", csv_text(replace(1, "notes", "Données: Angleterre")).encode("latin-1"), 0, ["guessed-encoding"])

@@ -40,6 +40,8 @@ TRIGGERS = {
     "gap-inconsistent": (GAP, HEADER),
     "guessed-delimiter": ([r.replace(",", ";") for r in GOOD], HEADER.replace(",", ";")),
     "guessed-encoding": ([row(4, notes="£552 a week")], HEADER),
+    "status-assumed-final": ([row(0, status="")], HEADER),
+    "no-data-rows": ([], HEADER),
 }
 CSV_ONLY = {"guessed-delimiter", "guessed-encoding", "missing-cell"}  # a workbook has every cell, and no encoding
 AREAS = "area_code,area_name,area_type,parent_code,notes"

@@ -22,7 +22,7 @@ FREE_TEXT = {"area_name", "source", "notes"}  # not needed by any meaning check 
 def _attribute_types():
     import polars as pl
 
-    return (("unit", pl.String), ("minimum", pl.Float64), ("maximum", pl.Float64), ("integer", pl.Boolean), ("multiplier", pl.Float64), ("frequency", pl.String), ("comparator_area_code", pl.String))
+    return (("unit", pl.String), ("minimum", pl.Float64), ("maximum", pl.Float64), ("integer", pl.Boolean), ("multiplier", pl.Float64), ("frequency", pl.String), ("period_form", pl.String), ("comparator_area_code", pl.String))
 
 
 def definition_of(indicator) -> dict:
@@ -39,6 +39,8 @@ def definition_of(indicator) -> dict:
         "integer": bool(integer),
         "multiplier": float(RATE_MULTIPLIERS[unit]) if unit in RATE_MULTIPLIERS else None,
         "frequency": get("frequency"),
+        # the form the official source publishes (financial_year, academic_year...), also accepted
+        "period_form": get("period_form") or None,
         "comparator_area_code": get("comparator_area_code"),
         "disclosive": get("disclosive") in (True, "true", "True", "TRUE", "yes", "1"),
         "disclosure_threshold": _threshold(get("disclosure_threshold")),
