@@ -80,6 +80,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
             report.files.append(FileInfo(path=shown[0], schema=label))
             report.extend(broken)
             continue
+        start, files_before = len(report.problems), len(report.files)
         if chosen == "spark":
             from stoke_opendata.engines.spark import validate_spark
 
@@ -98,6 +99,8 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
             table = read_parquet_table(path, table_schema, shown=str(path))
             hist = (lambda: validation._history({path.resolve()})) if history else (lambda: None)
             validation._check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, hist)
+        if len(report.files) > files_before:  # a steward's file: the same submission rules as the memory path
+            validation._submission_rules(report, start, report.files[-1])
     return report
 
 
