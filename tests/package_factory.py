@@ -107,7 +107,7 @@ def make_package(root: Path, name: str | None = None, *, rows: list[list[str]] |
             "extras": {"frequency": "annual", "spatial_coverage": "E06000021", "temporal_coverage": "2019 to 2022"},
         },
     }
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")  # as `package` writes it
     return folder
 
 
@@ -119,4 +119,4 @@ def rewrite_descriptor(folder: Path) -> None:
         path = folder / res["path"]
         res["bytes"] = path.stat().st_size
         res["hash"] = f"sha256:{_sha(path)}"
-    descriptor_path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    descriptor_path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")  # as `package` writes it
