@@ -1,13 +1,13 @@
 """stoke-opendata: publish the data that shows where Stoke-on-Trent starts from and whether it is making progress.
 
-The Python API (docs/python.md): validate_data, build_packages, publish_packages, download_dataset,
+The Python API (docs/python.md): validate_data, accept_submission, build_packages, publish_packages, download_dataset,
 pandera_schema, problems_from_pandera, Report, Problem. They are loaded on first use (module __getattr__), so `import stoke_opendata` imports no
 polars, pandas, pandera or matplotlib, and the CLI's start-up does not pay for them.
 """
 
 __version__ = "0.1.0"
 
-_API = ("validate_data", "build_packages", "publish_packages", "download_dataset", "pandera_schema", "problems_from_pandera", "Report", "Problem")
+_API = ("validate_data", "accept_submission", "build_packages", "publish_packages", "download_dataset", "pandera_schema", "problems_from_pandera", "Report", "Problem")
 __all__ = ["__version__", *_API]
 
 

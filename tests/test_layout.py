@@ -30,3 +30,10 @@ def test_each_subpackage_says_what_it_holds_and_may_import(name):
     doc = module.__doc__ or ""
     assert len(doc.splitlines()) >= 3, f"stoke_opendata/{name}/__init__.py needs a docstring"
     assert "import" in doc, f"stoke_opendata/{name}/__init__.py should say what it may import"
+
+
+def test_every_module_is_one_a_person_can_hold():
+    """About 400 lines at most (a little slack for a docstring): past that, a module holds two concepts."""
+    sizes = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+             for p in (ROOT / "stoke_opendata").rglob("*.py")}
+    assert sizes and {p: n for p, n in sizes.items() if n > 420} == {}

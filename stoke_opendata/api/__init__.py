@@ -14,7 +14,7 @@ from pathlib import Path
 
 from stoke_opendata.validate.problems import Problem, Report
 
-__all__ = ["validate_data", "build_packages", "publish_packages", "download_dataset", "pandera_schema", "problems_from_pandera", "Report", "Problem",
+__all__ = ["validate_data", "accept_submission", "build_packages", "publish_packages", "download_dataset", "pandera_schema", "problems_from_pandera", "Report", "Problem",
            "Packaged", "Published"]
 
 
@@ -150,3 +150,15 @@ def download_dataset(dataset: str, out, *, portal: str | None = None, progress: 
     settings = portal_client.resolve_settings(portal, anonymous=True)
     with portal_client.PortalClient(settings) as client:
         return downloading.download_dataset(client, dataset, Path(out), progress=progress, log=log or (lambda s: None))
+
+
+def accept_submission(files, into: str, *, sheet: str | None = None, dry_run: bool = False, by: str | None = None,
+                      reason: str | None = None):
+    """Bring a steward's validated figures into bundled dataset `into` (docs/cli.md `accept`): validate first
+    (with errors nothing is written), plan added / revised / unchanged rows, then apply atomically under the
+    dataset's lock, keeping every superseded value in its revisions table. Returns the AcceptResult (`report`,
+    `plan`, `applied`, `revisions`, `exit_code`). `by` defaults to STOKE_OPENDATA_STEWARD."""
+    from stoke_opendata.accept.run import accept
+
+    paths = [files] if isinstance(files, (str, Path)) else list(files)
+    return accept(paths, into, sheet=sheet, dry_run=dry_run, by=by, reason=reason)

@@ -58,9 +58,9 @@ def command(files, into, sheet, dry_run, by, reason, fmt):
     Exit codes: 0 accepted (or nothing to change), 1 invalid data, 2 usage error, locked or unwritable dataset.
     """
     from stoke_opendata.validate import report as render
-    from stoke_opendata.accept.run import accept
+    from stoke_opendata.api import accept_submission
 
-    result = accept(list(files), into, sheet=sheet, dry_run=dry_run, by=by, reason=reason)
+    result = accept_submission(list(files), into, sheet=sheet, dry_run=dry_run, by=by, reason=reason)
     if fmt == "json":
         data = {"validation": render.to_dict(result.report)}
         if result.plan is not None:

@@ -9,6 +9,7 @@ pass, so a failure leaves nothing half-written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -103,7 +104,11 @@ def download_dataset(client: Any, name: str, out: Path, *, progress: bool = True
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InvalidDataError(f"the published datapackage.json is not a data package ({exc})",
                                    where=f"{client.url}/dataset/{name}") from None
-        (work / DESCRIPTOR).write_bytes(descriptor_text(descriptor))
+        offline = descriptor_text(descriptor)
+        (work / DESCRIPTOR).write_bytes(offline)
+        # report the package as written: the descriptor's bytes are those of the offline copy
+        result.bytes += len(offline) - result.files[0]["bytes"]
+        result.files[0].update(bytes=len(offline), sha256=hashlib.sha256(offline).hexdigest())
         for res in resources:
             rel = res.get("path")
             if rel not in published:

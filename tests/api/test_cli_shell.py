@@ -55,3 +55,20 @@ def test_publish_and_download_call_the_api(spy, run_cli, tmp_path):
     code, _out, err = run_cli(["download", "some-dataset", "--out", tmp_path / "out"], env=env)
     assert code == 2 and err.startswith("error: ")
     assert [c[0] for c in calls] == ["publish_packages", "download_dataset"]
+
+
+def test_accept_calls_accept_submission(spy, run_cli, tmp_path, monkeypatch):
+    from accept_fixtures import CORPORATE, copy_home, obs, snapshot, write_submission
+
+    home = copy_home(tmp_path / "home")
+    monkeypatch.setenv("STOKE_OPENDATA_HOME", str(home))
+    install, calls = spy
+    install("accept_submission")
+    sub = write_submission(tmp_path / "sub.csv", [obs("healthy-life-expectancy-gap-male", "2025", "6.5")])
+    before = snapshot(home / "datasets" / CORPORATE)
+    code, out, err = run_cli(["accept", sub, "--into", CORPORATE, "--dry-run", "--format", "json"])
+    assert code == 0, err
+    assert [c[0] for c in calls] == ["accept_submission"]
+    direct = api.accept_submission(sub, CORPORATE, dry_run=True)
+    assert json.loads(out)["plan"] == json.loads(json.dumps(direct.plan.to_dict(), default=str))
+    assert snapshot(home / "datasets" / CORPORATE) == before

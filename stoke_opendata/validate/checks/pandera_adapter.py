@@ -22,7 +22,8 @@ from stoke_opendata.validate.problems import CODES, Problem
 
 # attribute columns the rules read (checks/__init__.py joins them on in the fast engine)
 _ATTRIBUTES = {"unit": "_unit", "minimum": "_minimum", "maximum": "_maximum", "integer": "_integer",
-               "multiplier": "_multiplier", "frequency": "_frequency", "comparator_area_code": "_comparator"}
+               "multiplier": "_multiplier", "frequency": "_frequency", "period_form": "_period_form",
+               "comparator_area_code": "_comparator"}
 # pandera's own check names -> the CLI's codes
 BUILTIN_CODES = {"column_in_dataframe": "missing-label", "column_in_schema": "extra-label", "not_nullable": "constraint-error",
                  "field_uniqueness": "unique-error", "multiple_fields_uniqueness": "primary-key", "dataframe_not_empty": "missing-label"}
