@@ -99,7 +99,10 @@ def run(label: str, folders: list[Path]) -> dict:
         plan = publisher.plan([read_package(f) for f in folders])
         outcome = publisher.apply(plan)
         wall = time.perf_counter() - started
-        uploads = sorted({f"{d.name}:{r.path}" for d in plan.datasets for r in d.resources if r.upload})
+        uploads = {f"{d.name}:{r.path}" for d in plan.datasets for r in d.resources if r.upload}
+        # the portal's datapackage.json (resources by portal URL) is sent by publish's last step
+        uploads |= {f"{d.name}:datapackage.json" for d in plan.datasets if d.touches and d.touches.descriptor is not None}
+        uploads = sorted(uploads)
         result = {"phase": label, "datasets": len(folders), "seconds": round(wall, 2), "api_calls": client.calls,
                   "calls_per_dataset": round(client.calls / len(folders), 2), "bytes_uploaded": client.bytes_uploaded,
                   "files_uploaded": outcome.files_uploaded, "rows_loaded": outcome.rows_loaded,
