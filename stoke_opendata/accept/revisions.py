@@ -9,9 +9,6 @@ packaged and published like the other tables.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 FILE_NAME = "revisions.csv"
 FIELDS = (
     "indicator_id", "area_code", "period",
@@ -29,12 +26,6 @@ RESOURCE = {
 }
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def new_rows(revised, *, when: str, who: str, why: str, sources: dict[str, tuple[str, str]], already=None):

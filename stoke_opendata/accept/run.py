@@ -75,6 +75,7 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
     from stoke_opendata.accept.lock import dataset_lock
     from stoke_opendata.catalogue.datasets import dataset_dir, read_json_object
     from stoke_opendata.catalogue.definitions import load_catalogue
+    from stoke_opendata.hashing import sha256_file
     from stoke_opendata.validate.validator import load_schema, validate_paths
 
     folder = dataset_dir(into)  # an unknown dataset: UsageError naming the known ones
@@ -102,7 +103,7 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
             raise InvalidDataError(
                 f"{row['indicator_id']}/{row['area_code']}/{row['period']} is given by more than one file; submit each figure once",
                 where=f"{shown[row['_file']]}: row {row['_row']}")
-    sources = {i: (Path(p).name, rev.sha256_file(Path(p))) for i, p in enumerate(files)}
+    sources = {i: (Path(p).name, sha256_file(Path(p))) for i, p in enumerate(files)}
 
     with dataset_lock(folder):
         allowed = _indicators_of(folder)

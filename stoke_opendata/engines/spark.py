@@ -198,7 +198,7 @@ def _numbered(spark, frame, uris, first_row: int):
 
     blocks = frame.groupBy("_file", "_block").agg(F.min("_mono").alias("_first"), F.count(F.lit(1)).alias("_n")).collect()
     order = {uri: i for i, uri in enumerate(uris)}
-    offsets, running, last = [], {}, None
+    offsets, running = [], {}
     for b in sorted(blocks, key=lambda r: (order.get(r["_file"], len(order)), r["_block"])):
         fid = order.get(b["_file"], 0)
         start = running.get(fid, 0)

@@ -27,12 +27,12 @@ from stoke_opendata.catalogue.dataset_tables import (
     read_dataset,
 )
 from stoke_opendata.errors import InputError
+from stoke_opendata.hashing import sha256_file
 from stoke_opendata.package.chart_files import _draw_charts, chart_bundle
 from stoke_opendata.package.files import (
     _replace_dir,
     _write_csv,
     created_timestamp,
-    sha256_of,
     write_json,
     write_zip,
 )
@@ -45,8 +45,8 @@ from stoke_opendata.package.metadata import (
 from stoke_opendata.package.readme import _write_readme
 from stoke_opendata.package.tables import (
     _inline_schema,
-    _revisions_file,
     _merged_rows,
+    _revisions_file,
     _same_schema,
     _subset_catalogue,
 )
@@ -183,7 +183,7 @@ def build_package(
                     "mediatype": "text/csv",
                     "encoding": "utf-8",
                     "bytes": path.stat().st_size,
-                    "hash": f"sha256:{sha256_of(path)}",
+                    "hash": f"sha256:{sha256_file(path)}",
                     "schema": _inline_schema(schema, names, f"{manifest.path}: {table}"),
                 }
             )

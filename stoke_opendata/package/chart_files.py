@@ -107,7 +107,8 @@ def chart_bundle(work: Path, chart_entries: list[dict], created: datetime) -> di
     On a portal a dataset of 54 chart files reads as a wall of images; the residents' site
     (`stoke-opendata site`) is where each chart is shown beside its table, and the zip keeps every chart
     downloadable from the portal. The PNGs stay in charts/ for the package's README."""
-    from stoke_opendata.package.files import sha256_of, write_zip
+    from stoke_opendata.hashing import sha256_file
+    from stoke_opendata.package.files import write_zip
 
     path = write_zip(work / "charts", work / "charts.zip", created)
     return {
@@ -120,5 +121,5 @@ def chart_bundle(work: Path, chart_entries: list[dict], created: datetime) -> di
         "format": "zip",
         "mediatype": "application/zip",
         "bytes": path.stat().st_size,
-        "hash": f"sha256:{sha256_of(path)}",
+        "hash": f"sha256:{sha256_file(path)}",
     }

@@ -5,7 +5,6 @@ the creation time from the data (never the clock), atomic replacement of a built
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -20,14 +19,6 @@ from stoke_opendata.catalogue.dataset_tables import (
 )
 from stoke_opendata.catalogue.periods import period_end
 from stoke_opendata.errors import UsageError
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_json(path: Path, data) -> None:

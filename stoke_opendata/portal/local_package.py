@@ -4,13 +4,13 @@ and where it goes (organisation, groups, licence) from its `ckan` block or its p
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from stoke_opendata.errors import InputError, InvalidDataError
+from stoke_opendata.hashing import sha256_file
 
 CREATED_BY = "stoke-opendata"
 
@@ -62,12 +62,6 @@ class LocalPackage:
         return sum(f.bytes for f in self.files)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _inside(directory: Path, rel: str, where: str) -> Path:

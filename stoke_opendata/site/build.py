@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stoke_opendata.errors import UsageError
+from stoke_opendata.package.files import _replace_dir
 from stoke_opendata.site import links as site_links
 from stoke_opendata.site import model, pages, words
 
@@ -123,7 +124,7 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
             shutil.copyfile(Path(__file__).parent / "templates" / name, work / name)
         (work / MARKER).write_text("built by stoke-opendata site\n", encoding="utf-8")
         os.chmod(work, 0o755)
-        _replace(work, out)
+        _replace_dir(work, out)  # readable by a web server, swapped in whole
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -138,11 +139,3 @@ def _method_steps() -> tuple[str, ...]:
     return METHOD_STEPS
 
 
-def _replace(new: Path, final: Path) -> None:
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", dir=final.parent))
-        os.replace(final, old / final.name)
-        os.replace(new, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, final)
