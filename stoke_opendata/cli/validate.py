@@ -58,7 +58,7 @@ def command(paths, sheet, schema, fmt, html_path, fix_path, markers, catalogue_d
     result = validate_data(list(paths), sheet=sheet, schema=schema, catalogue=catalogue_dir, history=history,
                            engine=engine, spark_master=spark_master)
     if html_path:
-        from stoke_opendata.safety.guards import atomic_write
+        from stoke_opendata.safety.atomic import atomic_write
 
         with atomic_write(html_path) as fh:
             fh.write(render.to_html(result))

@@ -1,8 +1,8 @@
 """Safety: guarding against what untrusted input and publication could do.
 
-Size and shape limits checked before a file is read, descriptor paths that stay in their folder,
-atomic writes (`guards`); statistical disclosure control (`disclosure`); spreadsheet formula injection
-(`injection`).
+Size and shape limits checked before a file is read and descriptor paths that stay in their folder
+(`guards`); one file written whole or not at all (`atomic`); statistical disclosure control (`disclosure`,
+`suppression`); spreadsheet formula injection (`injection`).
 
 May import: `catalogue`, `errors`, `settings`.
 """

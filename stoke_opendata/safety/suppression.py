@@ -126,6 +126,7 @@ def suppress_file(source, target, catalogue, *, threshold: int | None = None, li
 
     from stoke_opendata.errors import InputError
     from stoke_opendata.safety import guards as safety
+    from stoke_opendata.safety.atomic import atomic_write
 
     shown = str(source)
     rows_iter = safety.iter_csv_rows(source, limits)
@@ -159,7 +160,7 @@ def suppress_file(source, target, catalogue, *, threshold: int | None = None, li
     with open(source, "rb") as fh:
         first = fh.readline()
     ending = "\r\n" if first.endswith(b"\r\n") else "\n"
-    with safety.atomic_write(target) as fh:
+    with atomic_write(target) as fh:
         writer = csv.writer(fh, lineterminator=ending)
         writer.writerow(header)
         for index in range(len(out) + 1):

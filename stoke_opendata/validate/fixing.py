@@ -169,7 +169,7 @@ def _merged(changes: list[Change]) -> list[Change]:
 
 def write_fixed(frame, out_path: str | Path) -> None:
     """Write the fixed copy as UTF-8, comma-separated, atomically (never half a file)."""
-    from stoke_opendata.safety.guards import atomic_write
+    from stoke_opendata.safety.atomic import atomic_write
 
     import polars as pl
 
