@@ -26,16 +26,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The main job on its embedded default: start the local portal, validate and package every bundled
-# dataset, publish the packages (each dataset's url pointing at its page on the site; --prune drops files
-# an older build published, such as one-resource-per-chart PNGs), then build the residents' site from the
-# packages, linked to the portal and served by it, and print where it is.
+# The main job on its embedded default: start the local portal, then one release (stoke-opendata release, the
+# function jobs and the portal's approval share): validate and package every bundled dataset, publish the
+# packages (each dataset's url pointing at its page on the site; pruning files an older build published),
+# then build the residents' site from the packages, linked to the portal and served by it; print where it is.
 run: $(STAMP)
 	bash portal/up.sh
-	$(BIN)/stoke-opendata package --out $(OUT)
 	source .portal/env && STOKE_OPENDATA_SITE_URL="$${STOKE_OPENDATA_SITE_URL:-$$CKAN_URL/$(SITE_PATH)}" \
-	  $(BIN)/stoke-opendata publish --prune $(OUT)/*/
-	source .portal/env && $(BIN)/stoke-opendata site $(OUT)/*/ --out $(SITE) && \
+	  $(BIN)/stoke-opendata release --out $(OUT) --site $(SITE) && \
 	  echo "the site, served by the local portal: $$CKAN_URL/$(SITE_PATH)/index.html"
 
 test: $(STAMP)

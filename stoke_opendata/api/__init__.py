@@ -15,7 +15,7 @@ from pathlib import Path
 from stoke_opendata.validate.problems import Problem, Report
 
 __all__ = ["validate_data", "accept_submission", "build_packages", "publish_packages", "download_dataset", "pandera_schema", "problems_from_pandera", "Report", "Problem",
-           "Packaged", "Published"]
+           "Packaged", "Published", "release_datasets", "build_residents_site", "Released"]
 
 
 def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=None, history: bool = True,
@@ -162,3 +162,28 @@ def accept_submission(files, into: str, *, sheet: str | None = None, dry_run: bo
 
     paths = [files] if isinstance(files, (str, Path)) else list(files)
     return accept(paths, into, sheet=sheet, dry_run=dry_run, by=by, reason=reason)
+
+
+def release_datasets(names=(), **options):
+    """Package, publish and build the site as one release (stoke_opendata.api.release: the function the
+    `release` command, `make run` and jobs share). Options: out_dir, site_dir, portal, prune, publish,
+    progress, log. Returns a Released (`.valid`, `.bytes_uploaded`, `.to_dict()`)."""
+    from stoke_opendata.api.release import release_datasets as release
+
+    return release(names, **options)
+
+
+def build_residents_site(package_dirs=(), out="site", *, portal: str | None = None):
+    """Build the residents' static site from built package folders (none: the bundled datasets packaged
+    afresh), linked to the portal's copies where they are published. Returns a SiteBuilt."""
+    from stoke_opendata.api.release import build_residents_site as build
+
+    return build(package_dirs, out, portal=portal)
+
+
+def __getattr__(name):
+    if name == "Released":
+        from stoke_opendata.api.release import Released
+
+        return Released
+    raise AttributeError(name)

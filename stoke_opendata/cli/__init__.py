@@ -28,6 +28,7 @@ COMMANDS = {
     "publish": "publish",
     "download": "download",
     "site": "site",
+    "release": "release",
 }
 
 

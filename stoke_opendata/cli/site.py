@@ -1,53 +1,14 @@
 """`stoke-opendata site [PACKAGE_DIR...] --out DIR [--portal URL]`: the residents' static progress site.
 
-A thin shell over stoke_opendata.site.build: finds the packages (given folders, or the bundled datasets
-packaged afresh), asks the portal (anonymously, through the portal client) where each one's files
-are, builds the site and prints where it is.
+A thin shell over stoke_opendata.api.build_residents_site (given folders, or the bundled datasets packaged
+afresh; the portal asked anonymously where each one's files are): builds the site and prints where it is.
 """
 
 from __future__ import annotations
 
 import json
-import os
 
 import click
-
-
-def _portal_datasets(portal: str | None, names: list[str]) -> tuple[str | None, dict]:
-    """The portal's package_show for each package (None when not published there); no portal: {}."""
-    from stoke_opendata.portal import client as portal_client
-    from stoke_opendata.errors import PortalError
-
-    if not portal and not os.environ.get("CKAN_URL"):
-        try:
-            portal_client.resolve_settings(None, anonymous=True)
-        except PortalError:
-            return None, {}  # no portal configured anywhere: the site links to its own copies
-    settings = portal_client.resolve_settings(portal, anonymous=True)
-    found = {}
-    with portal_client.PortalClient(settings) as client:
-        for name in names:
-            try:
-                found[name] = client.action("package_show", id=name)
-            except (portal_client.PortalNotFound, portal_client.PortalAuthError):
-                found[name] = None  # not published there (or private): the site links to its own copy
-    return settings.url, found
-
-
-def _bundled_packages(work: str) -> list[str]:
-    from pathlib import Path
-
-    from stoke_opendata.errors import InvalidDataError
-    from stoke_opendata.package.manifests import load_manifests
-    from stoke_opendata.package.build import build_package, check_datasets
-
-    manifests = load_manifests()
-    outcomes = check_datasets(sorted({d for m in manifests for d in m.datasets}))
-    bad = [o.name for o in outcomes if not o.valid]
-    if bad:
-        raise InvalidDataError(f"refused: dataset(s) {', '.join(bad)} fail validation; run `stoke-opendata validate`",
-                               where="datasets/")
-    return [str(build_package(m, Path(work)).directory) for m in manifests]
 
 
 @click.command("site")
@@ -70,19 +31,10 @@ def command(package_dirs, out_dir, portal, fmt):
     reporting status and methodology; each indicator also as JSON beside its page.
     With a portal, each page links to the dataset's files there and to DataStore API queries.
     """
-    import tempfile
-    from pathlib import Path
+    from stoke_opendata.api import build_residents_site
 
-    from stoke_opendata.catalogue import paths
-    from stoke_opendata.site.build import build_site
-    from stoke_opendata.site.model import read_package
-
-    with tempfile.TemporaryDirectory(prefix="stoke-site-packages-") as work:
-        dirs = list(package_dirs) or _bundled_packages(work)
-        names = [read_package(Path(d)).name for d in dirs]
-        portal_url, datasets = _portal_datasets(portal, names)
-        result = build_site([Path(d) for d in dirs], Path(out_dir), portal_url=portal_url, portal_datasets=datasets,
-                            disagreements=paths.home() / "docs" / "disagreements.md")
+    built = build_residents_site(list(package_dirs), out_dir, portal=portal)
+    result, portal_url = built.result, built.portal
     index = result.directory / "index.html"
     if fmt == "json":
         click.echo(json.dumps({"site": str(result.directory), "index": str(index), "pages": result.pages,
