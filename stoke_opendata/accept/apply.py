@@ -1,9 +1,9 @@
 """Apply an accept plan to a dataset folder: all or nothing as far as a crash or a full disk can tell.
 
 Every new file (revisions.csv, datapackage.json when the revisions resource is new, observations.csv) is
-first written in full to a temporary file in the same folder and fsynced; only when all of them are on disk
-are they moved into place with os.replace (atomic within one file system), revisions first and observations
-last, and the folder is fsynced. A failure while writing (ENOSPC, EACCES, a kill) leaves the dataset's files
+staged in one safety.atomic.FileSet: written in full beside its target and synced; only when all of them are
+on disk are they renamed into place, revisions first and observations last, and the folder is synced. What a
+killed earlier run left (temporary files) is removed first: this runs under the dataset's lock. A failure while writing (ENOSPC, EACCES, a kill) leaves the dataset's files
 exactly as they were and removes the temporary files. A kill between two replaces can only leave revisions
 recorded for observations not yet replaced; running the same accept again then records nothing twice
 (revisions.new_rows skips a revision already recorded) and completes the observations.
@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import errno
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from stoke_opendata.accept import revisions as rev
 from stoke_opendata.errors import StokeError
+from stoke_opendata.safety.atomic import FileSet, clean_stale
 
 DESCRIPTOR = "datapackage.json"
 
@@ -27,31 +26,14 @@ class WriteError(StokeError):
     """The dataset folder could not be written (exit 2); nothing was changed."""
 
 
-def _temp_beside(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    return Path(name)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_csv(frame, path: Path) -> None:
     frame.write_csv(path, include_header=True, line_terminator="\n", quote_style="necessary")
-    _fsync(path)
 
 
 def _write_json(data: dict, path: Path) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2, ensure_ascii=False)
         fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 def read_revisions(folder: Path):
@@ -69,40 +51,22 @@ def apply_plan(plan, folder: Path, new_revisions, descriptor: dict) -> dict[str,
     import polars as pl
 
     folder = Path(folder)
-    staged: list[tuple[Path, Path]] = []  # (temporary, final), in the order they are swapped in
+    files = FileSet(folder)
     try:
+        # under the dataset's lock no other accept is writing here: what a killed run left can go
+        clean_stale(folder, [rev.FILE_NAME, DESCRIPTOR, "observations.csv"], locked=True)
         if new_revisions.height:
             old = read_revisions(folder)
-            target = folder / rev.FILE_NAME
-            temp = _temp_beside(target)
-            staged.append((temp, target))
-            _write_csv(pl.concat([old.select(rev.FIELDS), new_revisions], how="vertical_relaxed"), temp)
+            _write_csv(pl.concat([old.select(rev.FIELDS), new_revisions], how="vertical_relaxed"),
+                       files.stage(rev.FILE_NAME))
             resources = descriptor.get("resources") or []
             if not any(isinstance(r, dict) and r.get("name") == "revisions" for r in resources):
                 updated = dict(descriptor, resources=[*resources, dict(rev.RESOURCE)])
-                target = folder / DESCRIPTOR
-                temp = _temp_beside(target)
-                staged.append((temp, target))
-                _write_json(updated, temp)
-        target = folder / "observations.csv"
-        temp = _temp_beside(target)
-        staged.append((temp, target))
-        _write_csv(plan.merged, temp)
-        for temp, target in staged:
-            if target.exists():
-                os.chmod(temp, target.stat().st_mode & 0o7777)
-            else:
-                os.chmod(temp, 0o644)
-        for temp, target in staged:
-            os.replace(temp, target)
-        _fsync(folder)
+                _write_json(updated, files.stage(DESCRIPTOR))
+        _write_csv(plan.merged, files.stage("observations.csv"))
+        return {name: "replaced" for name in files.commit()}
     except OSError as exc:
-        for temp, _target in staged:
-            try:
-                temp.unlink()
-            except FileNotFoundError:
-                pass
+        files.discard()
         cause = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied", errno.EROFS: "read-only file system",
                  errno.EPERM: "operation not permitted"}.get(exc.errno, exc.strerror or str(exc))
         raise WriteError(f"cannot write the dataset ({cause}); nothing was changed", where=str(folder)) from None
-    return {target.name: "replaced" for _temp, target in staged}

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,13 +29,13 @@ from stoke_opendata.errors import InputError
 from stoke_opendata.hashing import sha256_file
 from stoke_opendata.package.chart_files import _draw_charts, chart_bundle
 from stoke_opendata.package.files import (
-    _replace_dir,
     _write_csv,
     created_timestamp,
     write_json,
     write_zip,
 )
 from stoke_opendata.package.manifests import Manifest
+from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
 from stoke_opendata.package.metadata import (
     RESOURCE_DESCRIPTIONS,
     RESOURCE_TITLES,
@@ -101,7 +100,7 @@ def build_package(
                              where=f"{manifest.path}: tables")
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{manifest.name}.", dir=out_dir))
+    work = temp_dir_beside(out_dir / manifest.name)
     try:
         (work / "data").mkdir()
         files: dict[str, tuple[Path, dict]] = {}  # table -> (file, schema)
@@ -199,7 +198,7 @@ def build_package(
         _write_readme(work, manifest, descriptor, progress_rows, chart_entries, catalogue)
 
         final = out_dir / manifest.name
-        _replace_dir(work, final)
+        swap_dir(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -1,5 +1,5 @@
 """Deterministic files for a reproducible package: hashes, JSON and CSV written the same way every time,
-the creation time from the data (never the clock), atomic replacement of a built folder, a sorted zip.
+the creation time from the data (never the clock), a sorted zip (written through safety.atomic).
 """
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ import csv
 import io
 import json
 import os
-import shutil
-import tempfile
 import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -19,6 +17,7 @@ from stoke_opendata.catalogue.dataset_tables import (
 )
 from stoke_opendata.catalogue.periods import period_end
 from stoke_opendata.errors import UsageError
+from stoke_opendata.safety.atomic import staged_file
 
 
 def write_json(path: Path, data) -> None:
@@ -70,42 +69,17 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _replace_dir(new: Path, final: Path) -> None:
-    os.chmod(new, 0o777 & ~_umask())  # mkdtemp made it private; a package is meant to be shared
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", dir=final.parent))
-        os.replace(final, old / final.name)
-        os.replace(new, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, final)
-
-
 def write_zip(folder: Path, zip_path: Path, created: datetime) -> Path:
     """Zip a built package reproducibly: sorted entries, fixed timestamps and permissions."""
     stamp = max(created.astimezone(timezone.utc), datetime(1980, 1, 1, tzinfo=timezone.utc))
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second - stamp.second % 2)
     entries = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    fd, tmp = tempfile.mkstemp(prefix=f".{zip_path.name}.", dir=zip_path.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w") as archive:
-            for entry in entries:
-                info = zipfile.ZipInfo(entry, date_time=date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                info.external_attr = 0o100644 << 16
-                archive.writestr(info, (folder / entry).read_bytes(), compresslevel=9)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, zip_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with staged_file(zip_path) as tmp, zipfile.ZipFile(tmp, "w") as archive:
+        for entry in entries:
+            info = zipfile.ZipInfo(entry, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, (folder / entry).read_bytes(), compresslevel=9)
     return zip_path
 

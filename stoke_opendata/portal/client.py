@@ -23,6 +23,7 @@ from typing import Any, Callable, Optional
 
 from stoke_opendata import __version__
 from stoke_opendata.errors import PortalError
+from stoke_opendata.safety.atomic import clean_stale, temp_path
 from stoke_opendata.settings import env_number
 
 USER_AGENT = f"stoke-opendata/{__version__}"
@@ -307,7 +308,9 @@ class PortalClient:
         import requests
 
         dest = Path(dest)
-        tmp = dest.with_name(dest.name + ".part")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(dest.parent, [dest.name])
+        tmp = temp_path(dest)
         digest = hashlib.sha256()
         size = 0
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -21,6 +20,7 @@ from stoke_opendata.errors import InvalidDataError, PortalError, UsageError
 from stoke_opendata.portal.finishing import descriptor_text, offline_descriptor
 from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, _inside, read_package
 from stoke_opendata.portal.publish_gate import check_package
+from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
 
 
 @dataclass
@@ -73,7 +73,7 @@ def download_dataset(client: Any, name: str, out: Path, *, progress: bool = True
                           "it was not published by stoke-opendata")
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.download-", dir=out.parent))
+    work = temp_dir_beside(out)
     result = Downloaded(name, out)
     try:
         def fetch(rel: str, expected: str, source: str) -> None:
@@ -122,9 +122,7 @@ def download_dataset(client: Any, name: str, out: Path, *, progress: bool = True
                 fetch(rel, res.get("sha256") or "", "the portal's record")
 
         check_package(read_package(work))  # hashes again, and the tables against their schemas
-        if out.exists():
-            shutil.rmtree(out)
-        work.rename(out)
+        swap_dir(work, out)  # the previous download stays in place until the new one is whole
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -126,8 +126,6 @@ def neutralise_file(path, schema: Mapping | None = None) -> list[FormulaCell]:
     table it writes). A file with none is left byte for byte as it was; otherwise it is rewritten
     through a temporary file and renamed, so it is never half-written. Returns the cells changed."""
     import csv
-    import os
-    import tempfile
 
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
@@ -138,13 +136,8 @@ def neutralise_file(path, schema: Mapping | None = None) -> list[FormulaCell]:
         positions = [i for i, name in enumerate(header) if name in wanted]
         if not any(i < len(cells) and is_formula(cells[i]) for cells in reader for i in positions):
             return []
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".neutralise-", suffix=".csv", dir=folder)
-    os.close(fd)
-    try:
+    from stoke_opendata.safety.atomic import staged_file
+
+    with staged_file(path) as tmp:
         changed = neutralise_csv(path, tmp, schema)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return changed

@@ -9,15 +9,13 @@ someone else's files.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from stoke_opendata.errors import UsageError
-from stoke_opendata.package.files import _replace_dir
+from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
 from stoke_opendata.site import links as site_links
 from stoke_opendata.site import model, pages, words
 
@@ -87,7 +85,7 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
     priorities, missions = pages.groups(facts)
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    work = temp_dir_beside(out)
     sizes: dict[str, int] = {}
     try:
         def page(rel: str, template: str, **context) -> None:
@@ -123,8 +121,7 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
         for name in STATIC:
             shutil.copyfile(Path(__file__).parent / "templates" / name, work / name)
         (work / MARKER).write_text("built by stoke-opendata site\n", encoding="utf-8")
-        os.chmod(work, 0o755)
-        _replace_dir(work, out)  # readable by a web server, swapped in whole
+        swap_dir(work, out)  # readable by a web server, swapped in whole (no moment without a site)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -164,10 +164,10 @@ def test_an_unwritable_folder(run_cli, tmp_path, dataset, monkeypatch):
     else:  # root writes anywhere: refuse the first file creation as a read-only folder would (test-only fault)
         from stoke_opendata.accept import apply
 
-        def refuse(target):
-            raise PermissionError(13, "Permission denied", str(target))
+        def refuse(self, name):
+            raise PermissionError(13, "Permission denied", str(self.folder / name))
 
-        monkeypatch.setattr(apply, "_temp_beside", refuse)
+        monkeypatch.setattr(apply.FileSet, "stage", refuse)
     try:
         out, err = _refused(run_cli, ["accept", sub, "--into", CORPORATE, "--by", "x", "--reason", "y"], dataset, 2)
     finally:
@@ -200,3 +200,24 @@ def test_two_stewards_at_once_lose_nothing(tmp_path, home, dataset):
     assert all(r[2] == 0 for r in results), results
     periods = {r["period"] for r in read_rows(dataset / "observations.csv") if r["indicator_id"] == HLE}
     assert {"2025", "2026", "2027"} <= periods
+
+
+def test_a_killed_accept_leaves_nothing_the_next_run_does_not_clear(run_cli, tmp_path, dataset):
+    """A process killed while it writes a dataset file leaves its temporary file; the next accept (under the
+    dataset's lock) removes it, and the dataset is whole."""
+    import signal
+
+    code = ("import sys, time; from pathlib import Path; from stoke_opendata.safety.atomic import temp_path; "
+            "t = temp_path(Path(sys.argv[1]) / 'observations.csv'); t.write_text('indicator_id,area'); "
+            "print(t, flush=True); time.sleep(60)")
+    child = subprocess.Popen([sys.executable, "-c", code, str(dataset)], stdout=subprocess.PIPE, text=True)
+    left = child.stdout.readline().strip()
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    (dataset / ".revisions.csv.x1y2z3.tmp").write_text("left by an older version")  # no process id in the name
+    assert os.path.exists(left)
+    sub = _sub(tmp_path, [obs(HLE, "2025", "6.5")])
+    code, out, err = run_cli(["accept", sub, "--into", CORPORATE, "--by", "x", "--reason", "y"])
+    assert code == 0, err
+    assert not [p.name for p in dataset.iterdir() if p.name.endswith(".tmp")]
+    assert any(r["period"] == "2025" and r["indicator_id"] == HLE for r in read_rows(dataset / "observations.csv"))
