@@ -57,6 +57,8 @@ def command(names, out_dir, site_dir, portal, no_prune, fmt):
             click.echo(f"published: {outcome.created} created, {outcome.updated} updated, {outcome.unchanged} unchanged; "
                        f"{outcome.bytes_uploaded} bytes uploaded in {outcome.files_uploaded} file(s); "
                        f"{outcome.api_calls} API calls")
+        for url in outcome.urls.values():
+            click.echo(f"  {url}")
     if released.site is not None:
         click.echo(f"site: {released.site.result.pages} pages in {released.site.result.directory}")
     click.echo(f"released in {released.seconds:.1f} s")
