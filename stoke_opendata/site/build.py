@@ -19,10 +19,10 @@ from pathlib import Path
 from stoke_opendata.errors import UsageError
 from stoke_opendata.package.files import _replace_dir
 from stoke_opendata.site import links as site_links
-from stoke_opendata.site import model, pages, words
+from stoke_opendata.site import headline, model, pages, words
 
 MARKER = ".stoke-site"
-STATIC = ("style.css",)
+STATIC = ("style.css", "search.js")
 
 
 @dataclass
@@ -83,7 +83,8 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
     portal_datasets = portal_datasets or {}
     plinks = {p.name: site_links.from_portal(portal_url, p.name, portal_datasets.get(p.name)) for p in data.packages}
     local_files = {p.name: _local_files(p) for p in data.packages}
-    facts = {i: pages.indicator_facts(r, data) for i, r in data.indicators.items()}
+    rules = headline.read_rules(disagreements)
+    facts = {i: pages.indicator_facts(r, data, rules) for i, r in data.indicators.items()}
     priorities, missions = pages.groups(facts)
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +117,8 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
                 target = work / site_links.DOWNLOADS / package.name / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(package.directory / rel, target)
+        page("a-z.html", "a-z.html.j2", root="", facts=list(facts.values()), letters=pages.letters(facts), **common)
+        _write(work / "search-index.json", json.dumps(pages.search_index(facts), ensure_ascii=False) + "\n")
         page("reporting-status.html", "reporting.html.j2", root="", priorities=priorities, missions=missions,
              counts=pages.counts(list(facts.values())), total=len(facts), **common)
         page("methodology.html", "methodology.html.j2", root="", statuses=[words.status(k) for k in words.STATUS_ORDER],

@@ -88,15 +88,16 @@ def gap(record: IndicatorRecord, data: SiteData) -> Gap | None:
                value, other, worse, abs(diff) / abs(other) if other else 0.0, view.package.name, sentence)
 
 
-def headline(record: IndicatorRecord) -> tuple[str, View | None, dict | None]:
+def headline(record: IndicatorRecord, prefer: str | None = None) -> tuple[str, View | None, dict | None]:
     """One status for the indicator: the progress row with the latest target period (an assessable one
-    first); 'no_target' when it has figures but no target, 'no_data' when it has neither."""
+    first, one of the package `prefer` before all: the document the headline figure comes from);
+    'no_target' when it has figures but no target, 'no_data' when it has neither."""
     rows = record.progress
     if rows:
         def rank(item):
-            _, row = item
+            view, row = item
             known = (row.get("status") or "") not in ("not_assessable",)
-            return (known, sort_key(row.get("target_period") or "", None))
+            return (view.package.name == prefer, known, sort_key(row.get("target_period") or "", None))
 
         view, row = max(rows, key=rank)
         return (row.get("status") or "not_assessable", view, row)
@@ -117,6 +118,7 @@ def chart(view: View, record: IndicatorRecord, data: SiteData) -> dict | None:
     target_row = None
     for row in view.progress:
         if (row.get("area_code") == area and words.to_float(row.get("target_level")) is not None
+                and (row.get("status") or "") != "not_assessable"
                 and words.to_float(row.get("baseline_value")) is not None and row.get("baseline_period")):
             target_row = row  # rows are in target-period order: the last one wins
     if target_row:
