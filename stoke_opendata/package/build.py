@@ -38,6 +38,8 @@ from stoke_opendata.package.files import (
 )
 from stoke_opendata.package import period_basis
 from stoke_opendata.package.manifests import Manifest
+from stoke_opendata.package.parquet_files import write_parquet
+from stoke_opendata.package.excel_files import write_xlsx
 from stoke_opendata.package.metadata import (
     RESOURCE_DESCRIPTIONS,
     RESOURCE_TITLES,
@@ -175,6 +177,8 @@ def build_package(
 
         for path, schema in files.values():
             neutralise_file(path, schema)
+            write_parquet(path, schema)  # the typed twin beside the CSV (package/parquet_files.py)
+            write_xlsx(path, schema, created)  # and one Excel reads "£" and "–" in (package/excel_files.py)
 
         resources = []
         names = set(files)

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stoke_opendata.errors import UsageError
@@ -33,6 +33,7 @@ class SiteResult:
     bytes_largest_page: int
     largest_page: str
     linked_to_portal: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_disagreements(path: Path | None) -> dict[str, dict]:
@@ -50,7 +51,8 @@ def parse_disagreements(path: Path | None) -> dict[str, dict]:
 
 
 def _local_files(package: model.Package) -> list[str]:
-    files = sorted(p.relative_to(package.directory).as_posix() for p in (package.directory / "data").glob("*.csv"))
+    files = sorted(p.relative_to(package.directory).as_posix() for suffix in ("csv", "xlsx", "parquet")
+                   for p in (package.directory / "data").glob(f"*.{suffix}"))
     return [f for f in site_links.COPIED if (package.directory / f).is_file()] + files
 
 
@@ -116,7 +118,10 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
             for rel in local_files[package.name]:
                 target = work / site_links.DOWNLOADS / package.name / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(package.directory / rel, target)
+                if rel == "datapackage.json":  # the copy is served over HTTP: see served_descriptor
+                    target.write_bytes(site_links.served_descriptor(package.directory / rel))
+                else:
+                    shutil.copyfile(package.directory / rel, target)
         page("a-z.html", "a-z.html.j2", root="", facts=list(facts.values()), letters=pages.letters(facts), **common)
         _write(work / "search-index.json", json.dumps(pages.search_index(facts), ensure_ascii=False) + "\n")
         page("reporting-status.html", "reporting.html.j2", root="", priorities=priorities, missions=missions,
@@ -133,7 +138,8 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
         raise
     largest = max(sizes, key=sizes.get)
     return SiteResult(out, len(sizes), len(facts), sizes[largest], largest,
-                      sorted(n for n, pl in plinks.items() if pl.dataset_page))
+                      sorted(n for n, pl in plinks.items() if pl.dataset_page),
+                      [w for pl in plinks.values() for w in pl.refused])
 
 
 def _method_steps() -> tuple[str, ...]:

@@ -113,3 +113,34 @@ def test_site_json_is_typed_with_the_headline_on_top(built_site):
             assert isinstance(row["higher_is_better"], bool)
     index = json.loads((built_site / "search-index.json").read_text(encoding="utf-8"))
     assert len(index) == 136 and {"title", "description", "unit", "href"} <= set(index[0])
+
+
+def test_a_portal_url_that_is_not_http_never_becomes_a_link(bundled_packages, tmp_path):
+    from stoke_opendata.site.build import build_site
+
+    name = "stoke-growth-prospectus-2025"
+    dataset = {"name": name, "resources": [
+        {"id": "r1", "name": "observations", "package_path": "data/observations.csv", "url": "javascript:alert(1)"},
+        {"id": "r2", "name": "progress", "package_path": "data/progress.csv", "url": "data:text/html,<b>x</b>"},
+        {"id": "r3", "name": "targets", "package_path": "data/targets.csv", "url": "https://portal.example/t.csv"}]}
+    result = build_site(bundled_packages, tmp_path / "site", portal_url="https://portal.example",
+                        portal_datasets={name: dataset})
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))
+    assert "javascript:" not in pages and 'href="data:' not in pages
+    assert 'href="https://portal.example/t.csv"' in pages
+    assert len(result.warnings) == 2
+    assert "'observations' (id r1) has a javascript: URL" in result.warnings[0]
+    assert "'progress' (id r2) has a data: URL" in result.warnings[1]
+
+
+def test_every_package_copy_the_site_serves_is_valid_under_frictionless(built_site):
+    from frictionless import validate
+
+    copies = sorted((built_site / "downloads").glob("*/datapackage.json"))
+    assert len(copies) == 4
+    for descriptor in copies:
+        report = validate(str(descriptor))
+        assert report.valid, (descriptor.parent.name, report.flatten(["type", "note"])[:3])
+        charts = [r for r in json.loads(descriptor.read_text())["resources"] if r["name"] == "charts"]
+        for resource in charts:  # an archive's size and hash kept where frictionless does not count them
+            assert resource["archive_bytes"] == (descriptor.parent / "charts.zip").stat().st_size
