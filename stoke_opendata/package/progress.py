@@ -335,6 +335,8 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
         True if sign == 1 else False if sign == -1 else None,
         indicator.unit if indicator else None, getattr(indicator, "maximum", None) if indicator else None,
         (baseline_period or "", target.target_period))
+    if status == NOT_ASSESSABLE and reason.startswith("growth over"):  # the same window rule for the measure
+        growth = type(growth)("unable_to_assess", None, f"Unable to assess: {reason}.")
     return ProgressRow(
         indicator_id=target.indicator_id,
         indicator_title=indicator.title if indicator else None,

@@ -238,6 +238,7 @@ def test_growth_before_the_targets_window_cannot_be_judged():
     row = assess(target, obs, catalogue(indicator(frequency="one_off", unit="percent_change")))
     assert row.status == NOT_ASSESSABLE
     assert "after 2016-2022" in row.status_reason and "2030" in row.status_reason
+    assert row.measure_status == "unable_to_assess"  # the growth measure keeps the same window
 
 
 def test_growth_over_a_span_inside_the_window_is_judged():
