@@ -75,7 +75,7 @@ def indicator_facts(record: IndicatorRecord, data: SiteData, rules: dict[str, st
     key, view, row = summary.headline(record, prefer=shown.package if shown else None)
     return {"record": record, "status": words.status(key), "row": row, "headline": head,
             "why": words.why(row, record.indicator.unit, data.area_name) if row else words.status(key).meaning.capitalize() + ".",
-            "gap": summary.gap(record, data), "latest": head.text()}
+            "gap": summary.gap(record, data, prefer=shown.package if shown else None), "latest": head.text()}
 
 
 def counts(facts: list[dict]) -> list[tuple[words.Status, int]]:

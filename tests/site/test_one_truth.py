@@ -61,6 +61,11 @@ def test_the_findings_of_issue_22(built_site):
     assert "61.3%, document of 2024 (period not stated)" in page and 'href="#disagree"' in page
     hle = head("healthy-life-expectancy-male")
     assert hle["figure"]["value"] == 56.1 and hle["disputed"]
+    # the comparison beside it speaks of the same document's figure, not the other one's
+    gap = json.loads((built_site / "indicators" / "healthy-life-expectancy-male.json").read_text())["gap_to_comparator"]
+    assert gap["value"] == 56.1 and gap["text"].startswith("In 2023, Stoke-on-Trent: 56.1 years")
+    gap = json.loads((built_site / "indicators" / "life-expectancy-male.json").read_text())["gap_to_comparator"]
+    assert gap["text"].startswith("In the document of 2024 (period not stated), Stoke-on-Trent: 77.9 years")
     # population (no priority, no mission) is reachable: home -> A-Z -> the indicator
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="a-z.html"' in home
