@@ -117,7 +117,7 @@ def headline_figure(record: IndicatorRecord, data: SiteData, rules: dict[str, st
     ruled = (rules or {}).get(record.id)
     chosen = next((f for f in figures if ruled and f.package in (ruled, f"stoke-{ruled}")), None)
     if chosen is not None:
-        rule = f"where the documents disagree the site shows {chosen.package_title}'s figure (docs/disagreements.md)"
+        rule = f"the documents disagree; by the written rule (docs/disagreements.md) the site shows the figure from {chosen.package_title}"
     else:
         top = max(sort_key(f.period, record.indicator.frequency) for f in figures)
         latest = [f for f in figures if sort_key(f.period, record.indicator.frequency) == top]

@@ -74,7 +74,7 @@ def indicator_facts(record: IndicatorRecord, data: SiteData, rules: dict[str, st
     shown = head.figure or (head.others[0] if head.others else None)
     key, view, row = summary.headline(record, prefer=shown.package if shown else None)
     return {"record": record, "status": words.status(key), "row": row, "headline": head,
-            "why": words.why(row, record.indicator.unit, data.area_name) if row else words.status(key).meaning.capitalize() + ".",
+            "why": words.why(dated(row, view), record.indicator.unit, data.area_name) if row else words.status(key).meaning.capitalize() + ".",
             "gap": summary.gap(record, data, prefer=shown.package if shown else None), "latest": head.text()}
 
 
@@ -138,10 +138,23 @@ def _observation_rows(view, record: IndicatorRecord, data: SiteData) -> list[dic
     return rows
 
 
+def dated(row: dict[str, str], view) -> dict[str, str]:
+    """A progress row for display: its baseline and latest periods in words with their basis ("document of
+    2024 (period not stated)"), from the same package's observations."""
+    bases = {(r.get("area_code"), r.get("period")): basis(r) for r in view.observations}
+    out = dict(row)
+    for key in ("baseline_period", "latest_period"):
+        period = row.get(key) or ""
+        found = bases.get((row.get("area_code"), period))
+        if period and found:
+            out[key] = period_words(period, found)
+    return out
+
+
 def _progress_rows(view, record: IndicatorRecord, data: SiteData) -> list[dict]:
     unit = record.indicator.unit
     out = []
-    for r in view.progress:
+    for r in (dated(row, view) for row in view.progress):
         level = words.to_float(r.get("target_level"))
         target = (f"{words.figure(level, unit)} by {r.get('target_period')}" if level is not None else
                   f"{(r.get('target_type') or '').replace('_', ' ')} by {r.get('target_period')}")

@@ -59,6 +59,7 @@ def test_the_findings_of_issue_22(built_site):
     assert school["other_figures"][0]["value"] == 61.3 and "disagreements.md" in school["rule"]
     page = (built_site / "indicators" / "school-readiness.html").read_text(encoding="utf-8")
     assert "61.3%, document of 2024 (period not stated)" in page and 'href="#disagree"' in page
+    assert "61.3% (2024)" not in page  # nor in the status sentence or the progress line
     hle = head("healthy-life-expectancy-male")
     assert hle["figure"]["value"] == 56.1 and hle["disputed"]
     # the comparison beside it speaks of the same document's figure, not the other one's
