@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 P="$ROOT/.portal"
 CKAN_VERSION=2.11.6
 DCAT_VERSION=2.4.4     # ckanext-dcat from PyPI: DCAT (Turtle, RDF/XML, JSON-LD) of every dataset
-SETTINGS_REV=3         # bump when SETTINGS below change, so a running portal is reconfigured
+SETTINGS_REV=4         # bump when SETTINGS below change, so a running portal is reconfigured
 PYTHON=${PORTAL_PYTHON:-python3.11}
 HOST=127.0.0.1
 ADMIN=stoke-admin
@@ -58,9 +58,11 @@ chmod 700 "$P"
 
 PLUGIN_SRC="$ROOT/portal/ckanext-testsearch"
 plugin_hash=$(cd "$PLUGIN_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
+REUSE_SRC="$ROOT/portal/ckanext-reuse"  # CORS for reads and gzip for text (issue 22)
+reuse_hash=$(cd "$REUSE_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
 
 # ---- fast path: our CKAN is running, with the current plugin, and the token in .portal/env works
-if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && [ -f "$VENV/.dcat-$DCAT_VERSION" ] \
+if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && [ -f "$VENV/.dcat-$DCAT_VERSION" ] && [ -f "$VENV/.reuse-$reuse_hash" ] \
    && [ "$(cat "$P/settings-rev" 2>/dev/null)" = "$SETTINGS_REV" ] && [ -d "$P/public" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
   advice "$(cat "$P/url")"
   exit 0
@@ -124,6 +126,19 @@ if [ ! -f "$VENV/.dcat-$DCAT_VERSION" ]; then
   touch "$VENV/.dcat-$DCAT_VERSION"
 fi
 
+# ---- ckanext-reuse: CORS for GET and gzip (with flask-compress from PyPI), reinstalled when its source changes
+if [ ! -f "$VENV/.reuse-$reuse_hash" ]; then
+  say "installing ckanext-reuse (CORS for reads, gzip)"
+  rm -rf "$REUSE_SRC/build" "$REUSE_SRC"/*.egg-info
+  "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$REUSE_SRC" >"$P/pip-reuse.log" 2>&1 \
+    && "$VENV/bin/python" -m pip install -q "flask-compress>=1.25,<2" >>"$P/pip-reuse.log" 2>&1 \
+    || die "installing $REUSE_SRC failed; see $P/pip-reuse.log"
+  rm -rf "$REUSE_SRC/build" "$REUSE_SRC"/*.egg-info
+  rm -f "$VENV"/.reuse-*
+  touch "$VENV/.reuse-$reuse_hash"
+  if our_pid_alive; then bash "$ROOT/portal/down.sh" 2>/dev/null || true; fi  # load the new code
+fi
+
 # ---- the TEST-ONLY Solr stand-in plugin (reinstalled whenever its source changes)
 if [ ! -f "$VENV/.testsearch-$plugin_hash" ]; then
   say "installing the test-only search plugin"
@@ -179,7 +194,8 @@ SETTINGS=(
   "ckan.datastore.sqlalchemy.executemany_mode = values_plus_batch"
   "ckan.site_url = $URL"
   "ckan.site_id = default"
-  "ckan.plugins = test_only_search activity datastore datatables_view image_view dcat"
+  "ckan.plugins = test_only_search activity datastore datatables_view image_view dcat stoke_reuse"
+  "ckan.datastore.sqlsearch.enabled = true"
   "ckan.views.default_views = datatables_view image_view"
   "ckanext.dcat.resource.inherit.license = true"
   "ckan.site_title = Stoke-on-Trent City Council open data (local test portal)"

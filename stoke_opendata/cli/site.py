@@ -26,21 +26,25 @@ def command(package_dirs, out_dir, portal, fmt):
     \b
     PACKAGE_DIR... are folders built by `stoke-opendata package` (for example out/*/); with none,
     the bundled datasets are validated and packaged first. The site needs no server and no
-    JavaScript: open DIR/index.html, or copy DIR to any web server, object store or the portal's
-    static folder (docs/site.md). Pages: home, one per priority, mission, indicator and dataset,
-    reporting status and methodology; each indicator also as JSON beside its page.
+    JavaScript (one script narrows the A-Z list from a prebuilt index): open DIR/index.html, or copy
+    DIR to any web server, object store or the portal's static folder (docs/site.md). Pages: home,
+    one per priority, mission, indicator and dataset, A to Z, reporting status and methodology; each
+    indicator also as JSON beside its page. A portal resource whose URL is not http(s) is not linked
+    (a warning names it).
     With a portal, each page links to the dataset's files there and to DataStore API queries.
     """
     from stoke_opendata.api import build_residents_site
 
     built = build_residents_site(list(package_dirs), out_dir, portal=portal)
     result, portal_url = built.result, built.portal
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     index = result.directory / "index.html"
     if fmt == "json":
         click.echo(json.dumps({"site": str(result.directory), "index": str(index), "pages": result.pages,
                                "indicators": result.indicators, "largest_page": result.largest_page,
                                "largest_page_bytes": result.bytes_largest_page, "portal": portal_url,
-                               "linked_to_portal": result.linked_to_portal}, indent=2))
+                               "linked_to_portal": result.linked_to_portal, "warnings": result.warnings}, indent=2))
         return 0
     click.echo(f"built {result.pages} pages ({result.indicators} indicators, each with a JSON twin) in {result.directory}")
     click.echo(f"largest page: {result.largest_page}, {result.bytes_largest_page / 1024:.1f} KB")

@@ -34,8 +34,11 @@ from stoke_opendata.package.files import (
     write_json,
     write_zip,
 )
+from stoke_opendata.package import period_basis
 from stoke_opendata.package.manifests import Manifest
 from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
+from stoke_opendata.package.parquet_files import write_parquet
+from stoke_opendata.package.excel_files import write_xlsx
 from stoke_opendata.package.metadata import (
     RESOURCE_DESCRIPTIONS,
     RESOURCE_TITLES,
@@ -118,7 +121,14 @@ def build_package(
             sources = [d.tables[table] for d in datasets if table in d.tables]
             schema = _same_schema(datasets, table, manifest)
             target = work / "data" / f"{table}.csv"
-            if len(sources) == 1:
+            if table == "observations":  # every figure says what its period rests on (package/period_basis.py)
+                schema = period_basis.observations_schema(schema)
+                fields = [f["name"] for f in schema.get("fields", [])]
+                key = schema.get("primaryKey") or []
+                key = [key] if isinstance(key, str) else list(key)
+                rows = [period_basis.filled(t, f"{t.path}") for t in sources]
+                _write_csv(target, fields, _merged_rows(rows, fields, key, str(manifest.path)))
+            elif len(sources) == 1:
                 shutil.copyfile(sources[0].path, target)  # one source: its bytes, unchanged
             else:
                 fields = [f["name"] for f in schema.get("fields", [])]
@@ -166,6 +176,8 @@ def build_package(
 
         for path, schema in files.values():
             neutralise_file(path, schema)
+            write_parquet(path, schema)  # the typed twin beside the CSV (package/parquet_files.py)
+            write_xlsx(path, schema, created)  # and one Excel reads "£" and "–" in (package/excel_files.py)
 
         resources = []
         names = set(files)

@@ -61,8 +61,26 @@ def created_timestamp(datasets: list[SourceDataset], source_date_epoch: str | No
             except ValueError:
                 continue
             latest = max(latest, when) if latest else when
-    latest = latest or date(1980, 1, 1)
+        if observations is None or not observations.rows:  # definitions: the documents they were read from
+            latest = _documents_date(dataset, latest)
+    if latest is None:
+        raise UsageError("no date in the data's own history (no created date, no observed period, no dated "
+                         "document): set SOURCE_DATE_EPOCH or the dataset's `created`")
     return datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc)
+
+
+def _documents_date(dataset: SourceDataset, latest: date | None) -> date | None:
+    """The end of the latest year of the council documents a catalogue's rows cite (documents.py)."""
+    from stoke_opendata.catalogue.documents import DOCUMENT_DETAILS
+
+    table = dataset.tables.get("indicators")
+    for row in table.rows if table else []:
+        for name in (row.get("document") or "").split(";"):
+            year = DOCUMENT_DETAILS.get(name.strip(), {}).get("year")
+            if year:
+                when = period_end(year)
+                latest = max(latest, when) if latest else when
+    return latest
 
 
 def _iso(moment: datetime) -> str:

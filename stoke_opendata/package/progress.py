@@ -11,13 +11,15 @@ The method (also in schemas/progress.schema.json, METHOD_STEPS below and each pa
 2. Latest: the area's observation with the latest period that has a value (suppressed rows are skipped).
 3. Target level: `target_level` when stated; otherwise, by target type: `level` -> target_value;
    `change_by` and `percentage_point_change` -> baseline + target_value; `ratio_to_comparator` ->
-   target_value x the comparator's value for the latest period it shares with the area (or its latest);
+   target_value x the comparator's value for the latest period it shares with the area (that period only);
    `direction_only` has no level.
 4. Direction: higher_is_better from the catalogue; when blank, the sign of (target level - baseline).
 5. Time: every period is placed at its last day (periods.py): 2023 -> 31 Dec 2023, 2023/24 -> 31 Mar 2024.
 6. Status, the first rule that applies:
    - not_assessable: no baseline value and no observation; or the direction of improvement is unknown;
      or the target has no level that can be computed (other than direction_only);
+   - not_assessable, too: a figure of growth over a span (unit percent_change) with nothing measured after
+     the baseline, since a target for growth to its target period is judged only on growth inside its window;
    - achieved: the latest value (the baseline itself when nothing newer is observed) is at or better
      than the target level;
    - no_new_data: no observation later than the baseline period;
@@ -70,8 +72,8 @@ METHOD_STEPS = (
     "**Latest**: the area's observation with the latest period that has a value (suppressed rows are skipped).",
     "**Target level**: `target_level` when the targets table states it; otherwise `level` targets use "
     "`target_value`; `change_by` and `percentage_point_change` targets add `target_value` to the baseline; "
-    "`ratio_to_comparator` targets multiply `target_value` by the comparator's value for the latest period it "
-    "shares with the area; `direction_only` targets have no level.",
+    "`ratio_to_comparator` targets multiply `target_value` by the comparator's value for the same period as the "
+    "latest figure (never another period's); `direction_only` targets have no level.",
     "**Direction**: `higher_is_better` from the indicator catalogue; when it is blank, the sign of "
     "(target level - baseline).",
     "**Time**: every period is placed at its last day (2023 is 31 December 2023, 2023/24 is 31 March 2024, "
@@ -79,7 +81,8 @@ METHOD_STEPS = (
     "**Expected value**: the point on the straight line from (baseline period, baseline value) to "
     "(target period, target level) at the latest period; past the target period, the target level itself.",
     "**Status**, the first rule that applies: `not_assessable` when there is no data, no computable target "
-    "level, or no known direction; `achieved` when the latest value (the baseline itself when nothing newer is "
+    "level, or no known direction, or a figure of growth over a span (`percent_change`) with nothing measured after "
+    "the baseline (a target for growth to a year is judged only on growth inside its window); `achieved` when the latest value (the baseline itself when nothing newer is "
     "observed) is at or better than the target level; `no_new_data` when nothing is observed after the baseline "
     "period; for `direction_only` targets `on_track` when the latest value is better than the baseline, else "
     "`off_track`; `on_track` when it is at or better than the expected value; `off_track` otherwise. \"Better\" respects `higher_is_better`: where "
@@ -174,6 +177,18 @@ def _series(observations: Iterable[Observation], indicator_id: str, area_code: s
     return sorted((pos, period, value) for period, (pos, value) in by_period.items())
 
 
+def _inside_window(period: str | None, baseline_pos: float | None, frequency: str | None) -> bool:
+    """Whether a growth figure was measured after the baseline: a span such as 2016-2022 must start (1 Jan
+    2016) at or after the baseline's end; a single period must end after it."""
+    if period is None or baseline_pos is None:
+        return False
+    if len(period) == 9 and period[4] == "-" and period[:4].isdigit() and period[5:].isdigit():
+        start = _position(period[:4], "annual")
+        return start is not None and start - 1.0 >= baseline_pos - 1e-9
+    position = _position(period, frequency)
+    return position is not None and position > baseline_pos + 1e-9
+
+
 def _at(points, period: str) -> float | None:
     for _, p, value in points:
         if p == period:
@@ -229,9 +244,8 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
         elif target.target_type == "ratio_to_comparator":
             ratio_code = target.comparator_area_code or comparator_code
             ratio_points = _series(observations, target.indicator_id, ratio_code, frequency) if ratio_code else []
+            # the comparator's figure of the same period only: another period's figure judges nothing
             reference = _at(ratio_points, latest_period) if latest_period else None
-            if reference is None and ratio_points:
-                reference = ratio_points[-1][2]
             if reference is not None:
                 target_level = target.target_value * reference
 
@@ -266,6 +280,13 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
             reason = f"no value for the comparator {target.comparator_area_code or comparator_code} to compute the target level from"
         else:
             reason = f"the {target.target_type} target has no level that can be computed"
+    elif indicator is not None and indicator.unit == "percent_change" and not _inside_window(
+            latest_period if has_new_data else None, baseline_pos, frequency):
+        # growth over a span is judged only on growth measured inside the target's window, after the baseline
+        status = NOT_ASSESSABLE
+        reason = (f"growth over {latest_period or baseline_period} was not measured after the starting point "
+                  f"{baseline_period}; the target is for growth to {target.target_period}, so it can be judged only "
+                  f"on growth measured after {baseline_period}")
     elif not has_new_data:
         current = latest_value if latest_value is not None else baseline_value
         eps = 1e-9 * max(1.0, abs(target_level or 0.0), abs(current))
@@ -314,6 +335,8 @@ def assess(target: Target, observations: Iterable[Observation], catalogue=None) 
         True if sign == 1 else False if sign == -1 else None,
         indicator.unit if indicator else None, getattr(indicator, "maximum", None) if indicator else None,
         (baseline_period or "", target.target_period))
+    if status == NOT_ASSESSABLE and reason.startswith("growth over"):  # the same window rule for the measure
+        growth = type(growth)("unable_to_assess", None, f"Unable to assess: {reason}.")
     return ProgressRow(
         indicator_id=target.indicator_id,
         indicator_title=indicator.title if indicator else None,

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stoke_opendata.errors import UsageError
 from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
 from stoke_opendata.site import links as site_links
-from stoke_opendata.site import model, pages, words
+from stoke_opendata.site import headline, model, pages, words
 
 MARKER = ".stoke-site"
-STATIC = ("style.css",)
+STATIC = ("style.css", "search.js")
 
 
 @dataclass
@@ -31,6 +31,7 @@ class SiteResult:
     bytes_largest_page: int
     largest_page: str
     linked_to_portal: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_disagreements(path: Path | None) -> dict[str, dict]:
@@ -48,7 +49,8 @@ def parse_disagreements(path: Path | None) -> dict[str, dict]:
 
 
 def _local_files(package: model.Package) -> list[str]:
-    files = sorted(p.relative_to(package.directory).as_posix() for p in (package.directory / "data").glob("*.csv"))
+    files = sorted(p.relative_to(package.directory).as_posix() for suffix in ("csv", "xlsx", "parquet")
+                   for p in (package.directory / "data").glob(f"*.{suffix}"))
     return [f for f in site_links.COPIED if (package.directory / f).is_file()] + files
 
 
@@ -81,7 +83,8 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
     portal_datasets = portal_datasets or {}
     plinks = {p.name: site_links.from_portal(portal_url, p.name, portal_datasets.get(p.name)) for p in data.packages}
     local_files = {p.name: _local_files(p) for p in data.packages}
-    facts = {i: pages.indicator_facts(r, data) for i, r in data.indicators.items()}
+    rules = headline.read_rules(disagreements)
+    facts = {i: pages.indicator_facts(r, data, rules) for i, r in data.indicators.items()}
     priorities, missions = pages.groups(facts)
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +116,12 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
             for rel in local_files[package.name]:
                 target = work / site_links.DOWNLOADS / package.name / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(package.directory / rel, target)
+                if rel == "datapackage.json":  # the copy is served over HTTP: see served_descriptor
+                    target.write_bytes(site_links.served_descriptor(package.directory / rel))
+                else:
+                    shutil.copyfile(package.directory / rel, target)
+        page("a-z.html", "a-z.html.j2", root="", facts=list(facts.values()), letters=pages.letters(facts), **common)
+        _write(work / "search-index.json", json.dumps(pages.search_index(facts), ensure_ascii=False) + "\n")
         page("reporting-status.html", "reporting.html.j2", root="", priorities=priorities, missions=missions,
              counts=pages.counts(list(facts.values())), total=len(facts), **common)
         page("methodology.html", "methodology.html.j2", root="", statuses=[words.status(k) for k in words.STATUS_ORDER],
@@ -127,7 +135,8 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
         raise
     largest = max(sizes, key=sizes.get)
     return SiteResult(out, len(sizes), len(facts), sizes[largest], largest,
-                      sorted(n for n, pl in plinks.items() if pl.dataset_page))
+                      sorted(n for n, pl in plinks.items() if pl.dataset_page),
+                      [w for pl in plinks.values() for w in pl.refused])
 
 
 def _method_steps() -> tuple[str, ...]:

@@ -9,8 +9,9 @@ portal is given or a dataset is not yet published there. Pure.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 DOWNLOADS = "downloads"
 COPIED = ("datapackage.json", "README.md", "charts.zip")  # besides every data/*.csv
@@ -33,6 +34,7 @@ class PackageLinks:
     resource_ids: dict[str, str] = field(default_factory=dict)
     datastore: set[str] = field(default_factory=set)  # package paths loaded in the DataStore
     api: str | None = None
+    refused: list[str] = field(default_factory=list)  # resources whose URL is not http(s): never linked
 
     def datastore_query(self, path: str, indicator_id: str) -> Link | None:
         """The DataStore API query for one indicator's rows of one table, or None when not loaded."""
@@ -57,6 +59,11 @@ def from_portal(portal_url: str | None, name: str, dataset: dict | None) -> Pack
         url = resource.get("url")
         if not path or not url:
             continue
+        scheme = urlsplit(str(url).strip()).scheme.lower()
+        if scheme not in ("http", "https"):  # javascript:, data:, file: ... from the portal never become links
+            links.refused.append(f"{name}: resource {resource.get('name') or path!r} (id {resource.get('id')}) has a "
+                                 f"{scheme or 'relative'}: URL, not http(s); it is not linked")
+            continue
         links.resources[path] = Link(str(resource.get("name") or path), str(url), str(resource.get("format") or ""))
         links.resource_ids[path] = str(resource.get("id"))
         if resource.get("datastore_active"):
@@ -68,10 +75,32 @@ def local(name: str, files: list[str], root: str) -> list[Link]:
     """Links to the site's own copy of a package, relative to a page `root` ('' or '../')."""
     out = []
     for rel in files:
+        base = rel.rsplit("/", 1)[-1]
         label = {"datapackage.json": "Data package descriptor (datapackage.json)", "README.md": "README",
-                 "charts.zip": "All charts of this dataset (PNG images, zip)"}.get(rel, rel.rsplit("/", 1)[-1])
+                 "charts.zip": "All charts of this dataset (PNG images, zip)"}.get(rel, base)
+        if base.endswith(".xlsx"):
+            label = f"{base} (for Excel: £ and – shown as written)"
+        elif base.endswith(".parquet"):
+            label = f"{base} (typed, for pandas, polars, DuckDB)"
         out.append(Link(label, f"{root}{DOWNLOADS}/{quote(name)}/{quote(rel)}"))
     return out
+
+
+ARCHIVES = (".zip", ".gz", ".bz2", ".xz")
+
+
+def served_descriptor(path) -> bytes:
+    """A package's datapackage.json as the site serves it: frictionless 5 unpacks a remote archive
+    (charts.zip) and then counts no bytes ("byte-count: expected is 886830 and actual is None"), so an
+    archive resource keeps its size and sha256 as `archive_bytes` and `archive_hash` instead of `bytes`
+    and `hash` (the rule the portal's descriptor follows, portal/finishing.py). Tables keep both."""
+    descriptor = json.loads(Path(path).read_text(encoding="utf-8"))
+    for resource in descriptor.get("resources") or []:
+        if str(resource.get("path", "")).lower().endswith(ARCHIVES):
+            for key in ("bytes", "hash"):
+                if key in resource:
+                    resource[f"archive_{key}"] = resource.pop(key)
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 SITE_URL_ENV = "STOKE_OPENDATA_SITE_URL"

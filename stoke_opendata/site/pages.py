@@ -17,6 +17,8 @@ from markupsafe import Markup, escape
 from stoke_opendata.package.charts import unit_label
 from stoke_opendata.catalogue.documents import citations
 from stoke_opendata.site import summary, words
+from stoke_opendata.site.headline import headline_figure
+from stoke_opendata.package.period_basis import basis, period_words
 from stoke_opendata.site.links import PackageLinks, local
 from stoke_opendata.site.model import IndicatorRecord, SiteData
 from stoke_opendata.catalogue.vocabulary import MISSION_TITLES, THEMES
@@ -64,19 +66,16 @@ def render(template: str, **context) -> str:
 # --------------------------------------------------------------------------- per-indicator facts
 
 
-def indicator_facts(record: IndicatorRecord, data: SiteData) -> dict:
-    """The facts lists and the home page show for one indicator (computed once per build)."""
-    key, view, row = summary.headline(record)
-    latest = None
-    for v in record.views:
-        area = summary.main_area(v, record)
-        points = summary.series(v, area, record.indicator.frequency) if area else []
-        if points:
-            latest = (data.area_name(area), points[-1][0], points[-1][1])
-    return {"record": record, "status": words.status(key), "row": row,
-            "why": words.why(row, record.indicator.unit, data.area_name) if row else words.status(key).meaning.capitalize() + ".",
-            "gap": summary.gap(record, data),
-            "latest": (f"{words.figure(latest[2], record.indicator.unit)} ({latest[1]})" if latest else "")}
+def indicator_facts(record: IndicatorRecord, data: SiteData, rules: dict[str, str] | None = None) -> dict:
+    """The facts lists and the home page show for one indicator (computed once per build). The figure is
+    the headline figure (site/headline.py), the one every page shows; the status prefers a progress row of
+    the document that figure comes from."""
+    head = headline_figure(record, data, rules)
+    shown = head.figure or (head.others[0] if head.others else None)
+    key, view, row = summary.headline(record, prefer=shown.package if shown else None)
+    return {"record": record, "status": words.status(key), "row": row, "headline": head,
+            "why": words.why(dated(row, view), record.indicator.unit, data.area_name) if row else words.status(key).meaning.capitalize() + ".",
+            "gap": summary.gap(record, data, prefer=shown.package if shown else None), "latest": head.text()}
 
 
 def counts(facts: list[dict]) -> list[tuple[words.Status, int]]:
@@ -92,6 +91,21 @@ def worst_gaps(facts: list[dict], limit: int) -> list[dict]:
     """The indicators furthest behind their comparator (relative gap), worst first."""
     behind = [f for f in facts if f["gap"] is not None and f["gap"].worse]
     return sorted(behind, key=lambda f: (-f["gap"].relative, f["record"].id))[:limit]
+
+
+def letters(facts: dict[str, dict]) -> list[tuple[str, list[dict]]]:
+    """Every indicator under the first letter of its title, A to Z (the A-Z page)."""
+    out: dict[str, list[dict]] = {}
+    for f in sorted(facts.values(), key=lambda f: (f["record"].indicator.title.lower(), f["record"].id)):
+        first = f["record"].indicator.title[:1].upper()
+        out.setdefault(first if first.isalpha() else "#", []).append(f)
+    return sorted(out.items())
+
+
+def search_index(facts: dict[str, dict]) -> list[dict]:
+    """The search box's prebuilt index: title, description and unit of every indicator (search.js)."""
+    return [{"id": i, "title": f["record"].indicator.title, "description": words.clean(f["record"].indicator.description),
+             "unit": unit_label(f["record"].indicator.unit), "href": f"indicators/{i}.html"} for i, f in facts.items()]
 
 
 def groups(facts: dict[str, dict]) -> tuple[list[dict], list[dict]]:
@@ -119,15 +133,28 @@ def _observation_rows(view, record: IndicatorRecord, data: SiteData) -> list[dic
         if r.get("lower_ci") or r.get("upper_ci"):
             ci = f"{words.figure(r.get('lower_ci'), unit)} to {words.figure(r.get('upper_ci'), unit)}"
         value = words.figure(r.get("value"), unit) if r.get("value") else "suppressed or not published"
-        rows.append({"area": data.area_name(r.get("area_code")), "period": r.get("period") or "",
+        rows.append({"area": data.area_name(r.get("area_code")), "period": period_words(r.get("period") or "", basis(r)),
                      "value": value, "ci": ci, "status": (r.get("status") or "").replace("_", " ")})
     return rows
+
+
+def dated(row: dict[str, str], view) -> dict[str, str]:
+    """A progress row for display: its baseline and latest periods in words with their basis ("document of
+    2024 (period not stated)"), from the same package's observations."""
+    bases = {(r.get("area_code"), r.get("period")): basis(r) for r in view.observations}
+    out = dict(row)
+    for key in ("baseline_period", "latest_period"):
+        period = row.get(key) or ""
+        found = bases.get((row.get("area_code"), period))
+        if period and found:
+            out[key] = period_words(period, found)
+    return out
 
 
 def _progress_rows(view, record: IndicatorRecord, data: SiteData) -> list[dict]:
     unit = record.indicator.unit
     out = []
-    for r in view.progress:
+    for r in (dated(row, view) for row in view.progress):
         level = words.to_float(r.get("target_level"))
         target = (f"{words.figure(level, unit)} by {r.get('target_period')}" if level is not None else
                   f"{(r.get('target_type') or '').replace('_', ' ')} by {r.get('target_period')}")
@@ -142,16 +169,11 @@ def _progress_rows(view, record: IndicatorRecord, data: SiteData) -> list[dict]:
     return out
 
 
-def _disagreement(record: IndicatorRecord, data: SiteData, noted: dict[str, dict]) -> dict | None:
+def _disagreement(record: IndicatorRecord, data: SiteData, noted: dict[str, dict], head) -> dict | None:
     """What the documents say differently: the documented comparison (docs/disagreements.md) and the
-    latest figure each package gives for the same area."""
-    figures = []
-    for view in record.views:
-        area = summary.main_area(view, record)
-        points = summary.series(view, area, record.indicator.frequency) if area else []
-        if points:
-            figures.append(f"{view.package.title}: {words.figure(points[-1][1], record.indicator.unit)} for "
-                           f"{data.area_name(area)} ({points[-1][0]})")
+    latest figure each document gives (the headline figure and the others, site/headline.py)."""
+    shown = ([head.figure] if head.figure else []) + list(head.others)
+    figures = [f"{f.package_title}: {f.text(record.indicator.unit, city=head.city)}" for f in shown]
     note = noted.get(record.id)
     if not note and len(figures) < 2:
         return None
@@ -201,7 +223,7 @@ def indicator_context(facts: dict, data: SiteData, links: dict[str, PackageLinks
                       "local": local(view.package.name, local_files.get(view.package.name, []), "../")})
     comparator = data.area_name(ind.comparator_area_code) if ind.comparator_area_code else "none"
     return {"root": "../", "facts": facts, "ind": ind, "views": views, "sources": _sources(record),
-            "disagreement": _disagreement(record, data, noted), "comparator": comparator,
+            "disagreement": _disagreement(record, data, noted, facts["headline"]), "comparator": comparator,
             "unit_words": unit_label(ind.unit),
             "direction": words.direction(ind.higher_is_better),
             "frequency": FREQUENCY_WORDS.get(ind.frequency, ind.frequency.replace("_", " ")),
@@ -223,30 +245,7 @@ def _publisher(record: IndicatorRecord) -> str:
 
 
 def indicator_json(context: dict) -> dict:
-    """The machine-readable twin of an indicator page."""
-    facts, ind = context["facts"], context["ind"]
-    record = facts["record"]
+    """The machine-readable twin of an indicator page (site/data_json.py)."""
+    from stoke_opendata.site.data_json import indicator_json as build
 
-    def cleaned(rows):
-        return [{k: (words.clean(v) if k in ("source", "notes", "status_reason") else v) for k, v in r.items()}
-                for r in rows]
-
-    gap = facts["gap"]
-    return {
-        "id": ind.id, "title": ind.title, "page": f"{ind.id}.html",
-        "definition": {"unit": ind.unit, "higher_is_better": ind.higher_is_better, "frequency": ind.frequency,
-                       "comparator_area_code": ind.comparator_area_code, "priority": ind.theme,
-                       "mission": ind.mission, "status": ind.status, "publisher": context["publisher"],
-                       "description": words.clean(ind.description)},
-        "status": {"key": facts["status"].key, "label": facts["status"].label, "why": facts["why"]},
-        "gap_to_comparator": None if gap is None else {
-            "area": gap.city, "comparator": gap.comparator, "comparator_area_code": gap.comparator_code,
-            "period": gap.period, "value": gap.value, "comparator_value": gap.other, "gap": round(gap.value - gap.other, 6),
-            "worse": gap.worse, "package": gap.package, "text": gap.sentence},
-        "sources": context["sources"],
-        "datasets": [{"package": v.package.name, "observations": cleaned(v.observations), "targets": cleaned(v.targets),
-                      "progress": cleaned(v.progress), "revisions": cleaned(v.revisions)} for v in record.views],
-        "downloads": [{"package": v["package"].name, "portal_dataset": v["dataset_page"],
-                       "portal": [{"label": l.label, "url": l.href} for l in v["portal"]],
-                       "datastore": [q.href for q in v["queries"]]} for v in context["views"]],
-    }
+    return build(context)

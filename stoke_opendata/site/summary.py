@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from stoke_opendata.site import svg, words
 from stoke_opendata.site.model import IndicatorRecord, SiteData, View
 from stoke_opendata.catalogue.periods import sort_key
+from stoke_opendata.package.period_basis import basis, period_words
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,20 @@ def main_area(view: View, record: IndicatorRecord) -> str | None:
     return sorted(others, key=lambda a: (-counts[a], a))[0]
 
 
-def gap(record: IndicatorRecord, data: SiteData) -> Gap | None:
+def gap(record: IndicatorRecord, data: SiteData, prefer: str | None = None) -> Gap | None:
     """The latest period in which the city and the indicator's comparator both have a figure (over all
-    packages; the later package wins a tie), as a plain sentence."""
+    packages; the later package wins a tie; only the package `prefer`, the one the headline figure comes
+    from, when it has such a pair), as a plain sentence with the period's basis in words."""
     ind = record.indicator
     if ind.unit in SIZE_UNITS:
         return None
     best = None
-    for view in record.views:
+    views = record.views
+    if prefer and any(v.package.name == prefer for v in views):
+        found = gap(IndicatorRecord(ind, [v for v in views if v.package.name == prefer], record.raw), data)
+        if found is not None:
+            return found
+    for view in views:
         area = main_area(view, record)
         comp = ind.comparator_area_code
         if not area or not comp or area == comp:
@@ -82,21 +89,23 @@ def gap(record: IndicatorRecord, data: SiteData) -> Gap | None:
     _, view, area, period, value, other = best
     diff = value - other
     worse = None if ind.higher_is_better is None or abs(diff) < 1e-9 else ((diff > 0) != ind.higher_is_better)
-    sentence = words.gap_sentence(data.area_name(area), data.area_name(ind.comparator_area_code), period, value,
-                                  other, ind.unit, ind.higher_is_better)
+    row = next((r for r in view.observations if r.get("area_code") == area and r.get("period") == period), {})
+    sentence = words.gap_sentence(data.area_name(area), data.area_name(ind.comparator_area_code),
+                                  period_words(period, basis(row)), value, other, ind.unit, ind.higher_is_better)
     return Gap(data.area_name(area), data.area_name(ind.comparator_area_code), ind.comparator_area_code, period,
                value, other, worse, abs(diff) / abs(other) if other else 0.0, view.package.name, sentence)
 
 
-def headline(record: IndicatorRecord) -> tuple[str, View | None, dict | None]:
+def headline(record: IndicatorRecord, prefer: str | None = None) -> tuple[str, View | None, dict | None]:
     """One status for the indicator: the progress row with the latest target period (an assessable one
-    first); 'no_target' when it has figures but no target, 'no_data' when it has neither."""
+    first, one of the package `prefer` before all: the document the headline figure comes from);
+    'no_target' when it has figures but no target, 'no_data' when it has neither."""
     rows = record.progress
     if rows:
         def rank(item):
-            _, row = item
+            view, row = item
             known = (row.get("status") or "") not in ("not_assessable",)
-            return (known, sort_key(row.get("target_period") or "", None))
+            return (view.package.name == prefer, known, sort_key(row.get("target_period") or "", None))
 
         view, row = max(rows, key=rank)
         return (row.get("status") or "not_assessable", view, row)
@@ -117,6 +126,7 @@ def chart(view: View, record: IndicatorRecord, data: SiteData) -> dict | None:
     target_row = None
     for row in view.progress:
         if (row.get("area_code") == area and words.to_float(row.get("target_level")) is not None
+                and (row.get("status") or "") != "not_assessable"
                 and words.to_float(row.get("baseline_value")) is not None and row.get("baseline_period")):
             target_row = row  # rows are in target-period order: the last one wins
     if target_row:

@@ -172,7 +172,8 @@ def gap_sentence(city: str, comparator: str, period: str, value: float, other: f
                  higher_is_better: bool | None) -> str:
     """'In 2024 Stoke-on-Trent: 55.9 years; England: 63.1 years. 7.2 years worse (higher is better).'"""
     gap = value - other
-    head = f"In {period}, {city}: {figure(value, unit)}; {comparator}: {figure(other, unit)}."
+    when = f"the {period}" if period.startswith("document of") else period  # "In the document of 2024 (period not stated)"
+    head = f"In {when}, {city}: {figure(value, unit)}; {comparator}: {figure(other, unit)}."
     if abs(gap) < 1e-9:
         return f"{head} The same."
     if higher_is_better is None:

@@ -113,8 +113,13 @@ def test_package_is_self_contained_and_catalogue_is_the_subset_it_uses(home, tmp
 
 def test_single_source_is_copied_byte_for_byte_and_several_are_merged(home, tmp_path):
     built = build_all(tmp_path / "out")
-    source = (home / "datasets" / "healthier" / "observations.csv").read_bytes()
-    assert (built["stoke-healthier"].directory / "data" / "observations.csv").read_bytes() == source
+    # one source: its rows and cells unchanged, with the period basis added after `period` (package/period_basis.py)
+    with (home / "datasets" / "healthier" / "observations.csv").open(newline="") as fh:
+        source = list(csv.DictReader(fh))
+    with (built["stoke-healthier"].directory / "data" / "observations.csv").open(newline="") as fh:
+        packaged = list(csv.DictReader(fh))
+    assert [{k: v for k, v in r.items() if k != "period_basis"} for r in packaged] == source
+    assert {r["period_basis"] for r in packaged} <= {"stated", "document_year"}
     with (built["stoke-all-priorities"].directory / "data" / "observations.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 8 + 2

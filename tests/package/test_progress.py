@@ -223,14 +223,41 @@ def test_rows_from_csv_text_and_a_bad_number_names_file_row_and_column():
 
 
 def test_a_baseline_that_already_meets_the_target_is_achieved_without_new_data():
-    # "grow 10 per cent faster than the UK": 40.4 against 1.1 x 26.9 = 29.59, already met at the baseline
-    target = Target("ind", CITY, "ratio_to_comparator", "2030", target_value=1.1, comparator_area_code=ENGLAND)
-    obs = series({"2016-2022": 40.4}) + series({"2016-2022": 26.9}, area=ENGLAND)
-    row = assess(target, obs, catalogue(indicator(frequency="one_off")))
-    assert row.target_level == 29.59
+    target = Target("ind", CITY, "level", "2030", target_value=40.0)
+    row = assess(target, series({"2022": 41.0}), catalogue(indicator()))
     assert row.status == ACHIEVED
     assert row.change_still_needed == 0
     assert row.change_since_baseline is None
+
+
+def test_growth_before_the_targets_window_cannot_be_judged():
+    # gva-growth: "grow 10 per cent faster than the UK" to 2030, judged on 2016-2022 growth: the only figure is
+    # the baseline itself and was measured before the strategy, so no verdict (it was "achieved" before)
+    target = Target("ind", CITY, "ratio_to_comparator", "2030", target_value=1.1, comparator_area_code=ENGLAND)
+    obs = series({"2016-2022": 40.4}) + series({"2016-2022": 26.9}, area=ENGLAND)
+    row = assess(target, obs, catalogue(indicator(frequency="one_off", unit="percent_change")))
+    assert row.status == NOT_ASSESSABLE
+    assert "after 2016-2022" in row.status_reason and "2030" in row.status_reason
+    assert row.measure_status == "unable_to_assess"  # the growth measure keeps the same window
+
+
+def test_growth_over_a_span_inside_the_window_is_judged():
+    target = Target("ind", CITY, "ratio_to_comparator", "2030", baseline_period="2016-2022", target_value=1.1,
+                    comparator_area_code=ENGLAND)
+    later = {"2016-2022": 40.4, "2023-2025": 12.0}
+    overlapping = {"2016-2022": 40.4, "2020-2025": 12.0}
+    cat = catalogue(indicator(frequency="one_off", unit="percent_change"))
+    row = assess(target, series(later) + series({"2016-2022": 26.9, "2023-2025": 5.0}, area=ENGLAND), cat)
+    assert row.target_level == 5.5 and row.status == ACHIEVED
+    row = assess(target, series(overlapping) + series({"2016-2022": 26.9, "2020-2025": 5.0}, area=ENGLAND), cat)
+    assert row.status == NOT_ASSESSABLE
+
+
+def test_a_ratio_target_uses_the_comparator_of_the_same_period_only():
+    target = Target("ind", CITY, "ratio_to_comparator", "2030", baseline_value=80.0, baseline_period="2020", target_value=1.0)
+    obs = series({"2020": 80, "2024": 99}) + series({"2020": 100}, area=ENGLAND)
+    row = assess(target, obs, catalogue(indicator()))
+    assert row.status == NOT_ASSESSABLE and row.target_level is None
 
 
 def test_ratio_target_without_comparator_data_says_so():

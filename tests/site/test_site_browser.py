@@ -68,3 +68,32 @@ def test_keyboard_reaches_every_link_with_a_visible_focus(built_site, browser, r
         assert info[1] != "none" and info[2] != "0px", f"no visible focus on {info[4]}"
     assert len(seen - {-1}) == focusable, f"Tab reached {len(seen)} of {focusable} focusable elements"
     context.close()
+
+
+def test_search_box_narrows_the_a_to_z_from_the_prebuilt_index_and_the_list_is_whole_without_scripts(built_site, browser):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page = browser.new_page()
+        # narrowed by the index (titles, descriptions, units), read over HTTP as a static host serves it
+        page.goto(f"{base}/a-z.html?q=fuel+poverty")
+        page.wait_for_function("document.getElementById('found').textContent.includes('match')")
+        visible = page.eval_on_selector_all("ul.az li:not([hidden]) a", "els => els.map(e => e.getAttribute('href'))")
+        assert visible and all("fuel-poverty" in h for h in visible), visible
+        page.fill("#q", "hectares")  # a unit: only indicators measured in hectares
+        shown = page.eval_on_selector_all("ul.az li:not([hidden])", "els => els.length")
+        assert 0 < shown < 136
+        page.close()
+        quiet = browser.new_context(java_script_enabled=False)
+        page = quiet.new_page()
+        page.goto(f"{base}/a-z.html?q=fuel")
+        assert page.eval_on_selector_all("ul.az li:not([hidden])", "els => els.length") == 136
+        quiet.close()
+    finally:
+        server.shutdown()
