@@ -165,6 +165,7 @@ def validate_paths(
 
     from stoke_opendata.validate.problems import FileInfo
     from stoke_opendata.validate.tableschema.schema_errors import schema_problems
+    from stoke_opendata.validate.submission import plain_words, relabel
 
     report = Report()
     catalogue = _Catalogue(catalogue_dir)
@@ -189,7 +190,8 @@ def validate_paths(
             keep_tables.append(table)
         resolved = {path.resolve()}
         start = len(report.problems)
-        _check_one(
+        relabel(table, table_schema)  # 'Area Code' is area_code, with one message
+        checked = _check_one(
             report,
             table,
             table_schema,
@@ -198,8 +200,16 @@ def validate_paths(
             catalogue.definitions,
             (lambda: _history(resolved)) if history else (lambda: None),
         )
-        _submission_rules(report, start, table.info)
+        _submission_rules(report, start, table.info, table_schema)
+        plain_words(report.problems, start, checked, _safe_definitions(catalogue), catalogue_dir)
     return report
+
+
+def _safe_definitions(catalogue) -> dict:
+    try:
+        return catalogue.definitions()
+    except InputError:
+        return {}
 
 
 def validate_table(table, schema: str | Path | dict | None = None, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
@@ -211,21 +221,11 @@ def validate_table(table, schema: str | Path | dict | None = None, catalogue_dir
     return report
 
 
-def _submission_rules(report: Report, start: int, info) -> None:
-    """Two rules for a steward's file (not for a dataset's own tables): a blank status means final (a
-    warning per row says it was assumed; `accept` writes final), and a header with no rows is an error."""
-    from stoke_opendata.validate.problems import Problem
+def _submission_rules(report: Report, start: int, info, schema: dict | None = None) -> None:
+    """The rules for a steward's file (validate/submission.py); the engines call this name too."""
+    from stoke_opendata.validate.submission import submission_rules
 
-    problems = report.problems
-    for i in range(start, len(problems)):
-        p = problems[i]
-        if p.code == "constraint-error" and p.constraint == "required" and p.column == "status":
-            problems[i] = Problem(p.file, "status-assumed-final", "status is blank: read as final",
-                                  "write final, provisional, revised, suppressed or estimated to say otherwise",
-                                  row=p.row, column=p.column)
-    if info.rows == 0 and not any(p.code in ("missing-label", "blank-header") for p in problems[start:]):
-        problems.append(Problem(info.path, "no-data-rows", "the file has a header and no data rows",
-                                "add the figures below the header row, or check that this is the right file"))
+    submission_rules(report.problems, start, info, schema)
 
 
 def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
