@@ -34,15 +34,27 @@ def relabel(table, schema: dict) -> None:
     table.labels = labels
 
 
-def submission_rules(problems: list, start: int, info, schema: dict | None = None) -> None:
+def submission_rules(problems: list, start: int, info, schema: dict | None = None, schemas_dir=None) -> None:
     """A blank status means final (a warning per row says it was assumed; `accept` writes final); a header
-    with no rows is an error; a column the schema does not require may be left out."""
+    with no rows is an error. Against our own schema (`schema` given): a column the schema does not require
+    may be left out, and an area_code that is no code is one message (with the code of a place name)."""
+    from stoke_opendata.catalogue.area_names import area_for_name
+
     fields = (schema or {}).get("fields") if isinstance(schema, dict) else None
     optional = {f.get("name") for f in fields or [] if isinstance(f, dict) and not (f.get("constraints") or {}).get("required")}
     kept = problems[:start]
+    area_rows: set = set()
     for p in problems[start:]:
         if p.code == "missing-label" and p.column in optional:
             continue
+        if schema is not None and p.column == "area_code" and p.code in ("constraint-error", "foreign-key") and p.row is not None:
+            if (p.file, p.row) in area_rows:  # the same cell twice (not a code, and not in the areas table): said once
+                continue
+            area_rows.add((p.file, p.row))
+            area = area_for_name(p.value, schemas_dir)
+            if area:
+                p.message = f"{p.value!r} in area_code is a place name, not an area code"
+                p.hint = f"write {area[0]} ({area[1]} in the areas table); {FIX}"
         if p.code == "constraint-error" and p.constraint == "required" and p.column == "status":
             p = Problem(p.file, "status-assumed-final", "status is blank: read as final",
                         "write final, provisional, revised, suppressed or estimated to say otherwise", row=p.row, column=p.column)
@@ -53,21 +65,17 @@ def submission_rules(problems: list, start: int, info, schema: dict | None = Non
     problems[:] = kept
 
 
-def plain_words(problems: list, start: int, checked, definitions: dict, schemas_dir=None) -> None:
-    """Say what to type: the period for a date or a long year form (from the row's indicator), the code for a
-    place name (from the areas table; one message, not a format and a foreign-key error)."""
-    from stoke_opendata.catalogue.area_names import area_for_name
+def plain_words(problems: list, start: int, checked, definitions: dict) -> None:
+    """Say what to type: the period for a date or a long year form (from the row's indicator)."""
     from stoke_opendata.catalogue.period_forms import suggest
     from stoke_opendata.validate.reading import ROW
 
-    wanted = {p.row for p in problems[start:] if p.row is not None and p.column in ("period", "area_code")}
+    wanted = {p.row for p in problems[start:] if p.row is not None and p.column == "period"}
     if not wanted or checked is None or "indicator_id" not in checked.raw.columns:
         return
     import polars as pl
 
     indicator_of = dict(checked.raw.filter(pl.col(ROW).is_in(list(wanted))).select(ROW, "indicator_id").iter_rows())
-    area_rows: dict[int, Problem] = {}
-    kept = problems[:start]
     for p in problems[start:]:
         if p.column == "period" and p.value and (p.code == "period-format" or (p.code == "constraint-error" and p.constraint == "pattern")):
             d = definitions.get(indicator_of.get(p.row) or "") or {}
@@ -77,15 +85,3 @@ def plain_words(problems: list, start: int, checked, definitions: dict, schemas_
                 p.hint = f"write {found[0]!r} ({found[1]}); {FIX}"
             elif p.code == "constraint-error":
                 p.hint = f"write the period as {PERIOD_FORMS}, in the form of the indicator's source (`stoke-opendata indicators show ID` gives it)"
-        if p.column == "area_code" and p.code in ("constraint-error", "foreign-key") and p.row is not None:
-            if p.row in area_rows:  # the same cell twice (not a code, and not in the areas table): said once
-                continue
-            area_rows[p.row] = p
-            area = area_for_name(p.value, schemas_dir)
-            if area:
-                p.message = f"{p.value!r} in area_code is a place name, not an area code"
-                p.hint = f"write {area[0]} ({area[1]} in the areas table); {FIX}"
-            elif p.code == "constraint-error":
-                p.hint = "write the area's ONS code, a capital letter and 8 digits (E06000021 is Stoke-on-Trent); schemas/areas.csv lists every area the catalogue knows"
-        kept.append(p)
-    problems[:] = kept

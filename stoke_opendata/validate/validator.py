@@ -190,7 +190,9 @@ def validate_paths(
             keep_tables.append(table)
         resolved = {path.resolve()}
         start = len(report.problems)
-        relabel(table, table_schema)  # 'Area Code' is area_code, with one message
+        steward = schema is None or str(schema) in TABLES  # a steward's file against our own schema (not a user's)
+        if steward:
+            relabel(table, table_schema)  # 'Area Code' is area_code, with one message
         checked = _check_one(
             report,
             table,
@@ -200,8 +202,9 @@ def validate_paths(
             catalogue.definitions,
             (lambda: _history(resolved)) if history else (lambda: None),
         )
-        _submission_rules(report, start, table.info, table_schema)
-        plain_words(report.problems, start, checked, _safe_definitions(catalogue), catalogue_dir)
+        _submission_rules(report, start, table.info, table_schema if steward else None, catalogue_dir)
+        if steward:
+            plain_words(report.problems, start, checked, _safe_definitions(catalogue))
     return report
 
 
@@ -221,11 +224,11 @@ def validate_table(table, schema: str | Path | dict | None = None, catalogue_dir
     return report
 
 
-def _submission_rules(report: Report, start: int, info, schema: dict | None = None) -> None:
+def _submission_rules(report: Report, start: int, info, schema: dict | None = None, catalogue_dir=None) -> None:
     """The rules for a steward's file (validate/submission.py); the engines call this name too."""
     from stoke_opendata.validate.submission import submission_rules
 
-    submission_rules(report.problems, start, info, schema)
+    submission_rules(report.problems, start, info, schema, catalogue_dir)
 
 
 def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
@@ -355,6 +358,6 @@ def fix_path(path, out, sheet=None, schema=None, catalogue_dir=None, markers=())
         definitions = _Catalogue(catalogue_dir).definitions()
     except InputError:
         definitions = {}
-    frame, changes = fix_table(table, table_schema, definitions, markers)
-    write_fixed(frame, out)
+    frame, changes = fix_table(table, table_schema, definitions, markers, catalogue_dir)
+    write_fixed(frame, out, schema=table_schema, sheet=table.info.sheet)
     return changes
