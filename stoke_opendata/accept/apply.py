@@ -60,30 +60,48 @@ def read_revisions(folder: Path):
     path = folder / rev.FILE_NAME
     if not path.is_file():
         return pl.DataFrame({name: [] for name in rev.FIELDS}, schema={name: pl.String for name in rev.FIELDS})
-    return pl.read_csv(path, infer_schema=False)
+    frame = pl.read_csv(path, infer_schema=False)
+    # a table written before old_source and old_notes were kept: those cells are blank
+    return frame.with_columns(pl.lit(None, pl.String).alias(c) for c in rev.FIELDS if c not in frame.columns)
 
 
-def apply_plan(plan, folder: Path, new_revisions, descriptor: dict) -> dict[str, str]:
-    """Write the plan's observations and the extended revisions table into `folder`; returns what was
-    replaced (file name -> what). Raises WriteError (nothing changed) when the folder cannot be written."""
+def _append_table(folder: Path, name: str, fields, rows, resource: dict, descriptor: dict, staged: list) -> dict:
+    """Stage `folder/name` extended by `rows` (append-only), and the descriptor with `resource` if it lacks it."""
     import polars as pl
+
+    target = folder / name
+    if target.is_file():
+        old = pl.read_csv(target, infer_schema=False)
+        old = old.with_columns(pl.lit(None, pl.String).alias(c) for c in fields if c not in old.columns).select(fields)
+        rows = pl.concat([old, rows.select(fields)], how="vertical_relaxed")
+    temp = _temp_beside(target)
+    staged.append((temp, target))
+    _write_csv(rows.select(fields), temp)
+    resources = descriptor.get("resources") or []
+    if not any(isinstance(r, dict) and r.get("name") == resource["name"] for r in resources):
+        descriptor = dict(descriptor, resources=[*resources, dict(resource)])
+    return descriptor
+
+
+def apply_plan(plan, folder: Path, new_revisions, descriptor: dict, provenance_rows=None) -> dict[str, str]:
+    """Write the plan's observations, the extended revisions table and the provenance of every added or
+    revised row into `folder`; returns what was replaced (file name -> what). Raises WriteError (nothing
+    changed) when the folder cannot be written."""
+    from stoke_opendata.accept import provenance as prov
 
     folder = Path(folder)
     staged: list[tuple[Path, Path]] = []  # (temporary, final), in the order they are swapped in
     try:
+        updated = descriptor
         if new_revisions.height:
-            old = read_revisions(folder)
-            target = folder / rev.FILE_NAME
+            updated = _append_table(folder, rev.FILE_NAME, rev.FIELDS, new_revisions, rev.RESOURCE, updated, staged)
+        if provenance_rows is not None and provenance_rows.height:
+            updated = _append_table(folder, prov.FILE_NAME, prov.FIELDS, provenance_rows, prov.RESOURCE, updated, staged)
+        if updated is not descriptor:
+            target = folder / DESCRIPTOR
             temp = _temp_beside(target)
             staged.append((temp, target))
-            _write_csv(pl.concat([old.select(rev.FIELDS), new_revisions], how="vertical_relaxed"), temp)
-            resources = descriptor.get("resources") or []
-            if not any(isinstance(r, dict) and r.get("name") == "revisions" for r in resources):
-                updated = dict(descriptor, resources=[*resources, dict(rev.RESOURCE)])
-                target = folder / DESCRIPTOR
-                temp = _temp_beside(target)
-                staged.append((temp, target))
-                _write_json(updated, temp)
+            _write_json(updated, temp)
         target = folder / "observations.csv"
         temp = _temp_beside(target)
         staged.append((temp, target))
