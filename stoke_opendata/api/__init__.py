@@ -137,6 +137,8 @@ def publish_packages(package_dirs, *, portal: str | None = None, dry_run: bool =
     with portal_client.PortalClient(settings) as client:
         publisher = publishing.Publisher(client, prune=prune, progress=progress, log=log or (lambda s: None))
         plan = publisher.plan(packages)
+        if dry_run:  # say whether the real run could publish, rather than plan as if it could
+            plan.token = publisher.token_verdict({p.organisation["name"] for p in packages})
         if on_plan is not None:
             on_plan(plan)
         outcome = None if dry_run else publisher.apply(plan)
