@@ -31,6 +31,24 @@ DOCUMENT_DETAILS = {
 }
 
 
+# The name each bundled row's `source` cites its document by ("<name>, <section>"): people read the name;
+# the file it was read from is found here, not in the published text (tests check each figure against it)
+SOURCE_DOCUMENTS = {
+    "Corporate Strategy 2024-28 'Our City, Our Wellbeing'": "004_188d96d908c85609.txt",
+    "'Shaping our City, Growth for All' prospectus (2025)": "001_6067628d7db9e3d3.txt",
+    "Industrial Strategy summary for Stoke-on-Trent & Staffordshire": "002_681be856b69de2a8.txt",
+}
+
+
+def document_of_source(source: str) -> str | None:
+    """The document file a row's `source` cites ("Corporate Strategy 2024-28 'Our City, Our Wellbeing', Priority 3 ...")."""
+    for name, document in SOURCE_DOCUMENTS.items():
+        if (source or "").startswith(name):
+            return document
+    found = _FILE_NAME.search(source or "")  # an older row that still names the file
+    return found.group(1) if found else None
+
+
 def document_details(title: str) -> dict[str, str]:
     """Publisher, year and web address (those known) of the document with this title."""
     for name, known in DOCUMENT_TITLES.items():
