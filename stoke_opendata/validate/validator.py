@@ -185,12 +185,12 @@ def validate_paths(
             report.files.append(FileInfo(path=str(path), schema=label))
             report.extend(broken)
             continue
-        table = read_table(path, sheet=sheet, schema_names=names)
+        steward = schema is None or str(schema) in TABLES  # a steward's file against our own schema (not a user's)
+        table = read_table(path, sheet=sheet, schema_names=names, find_header=steward)
         if keep_tables is not None:
             keep_tables.append(table)
         resolved = {path.resolve()}
         start = len(report.problems)
-        steward = schema is None or str(schema) in TABLES  # a steward's file against our own schema (not a user's)
         if steward:
             relabel(table, table_schema)  # 'Area Code' is area_code, with one message
         checked = _check_one(
@@ -351,7 +351,8 @@ def fix_path(path, out, sheet=None, schema=None, catalogue_dir=None, markers=())
     if broken:
         raise UsageError(broken[0].message, where=str(schema))
     names = field_names(table_schema)
-    table = read_table(Path(path), sheet=sheet, schema_names=names, pad=PAD)  # extra cells are kept, not lost
+    # extra cells are kept, not lost; title lines above a steward's header are left out (and said so)
+    table = read_table(Path(path), sheet=sheet, schema_names=names, pad=PAD, find_header=schema is None or str(schema) in TABLES)
     if Path(out).resolve() == Path(path).resolve():
         raise UsageError("--fix must write to a new file, not over the input", where=str(out))
     try:

@@ -74,6 +74,21 @@ def test_a_title_row_above_the_header_is_one_message(tmp_path):
     assert "the header row is row 2; row 1 above it ('Performance update, March 2025') is not part of the table" == problem.message
 
 
+def test_a_title_line_above_a_csv_header_is_one_message_and_fix_drops_it(tmp_path):
+    path = tmp_path / "titled.csv"
+    path.write_text("Performance update March 2025\n\n" + HEADER + "\nschool-readiness,E06000021,Stoke-on-Trent,2024/25,62.9,final,DfE\n"
+                    "school-readiness,Stoke on Trent,,2025/26,63.1,final,DfE\n", encoding="utf-8")
+    report = validate_paths([path])
+    assert found(report) == [("constraint-error", 5, "area_code"), ("header-not-first", 3, None)]
+    changes = fix_path(path, tmp_path / "fixed.csv")
+    assert "deleted rows 1-2 above the header" in " ".join(c.reason for c in changes)
+    assert validate_paths([tmp_path / "fixed.csv"]).problems == []
+    # a data package's resource keeps frictionless's reading: row 1 is the header
+    from stoke_opendata.validate.reading import read_table
+
+    assert read_table(path, schema_names={"indicator_id", "area_code"}).labels == ["Performance update March 2025"]
+
+
 def test_optional_columns_may_be_left_out(tmp_path):
     report = validate_paths([write(tmp_path, "school-readiness,E06000021,Stoke-on-Trent,2024/25,62.9,final,DfE")])
     assert report.problems == []
