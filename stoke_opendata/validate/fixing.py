@@ -2,9 +2,12 @@
 
 Mechanical means the figure's meaning cannot change: "61.3 %" -> 61.3 (only where the indicator is a
 percentage), "£552.00" -> 552.00, "1,126,200" -> 1126200, spaces around a value, "Final" -> final,
-"Area Code" -> area_code, blank rows dropped, and the file re-written as UTF-8, comma-separated. A marker
-such as "-" or "n/a" becomes a blank value with status 'suppressed' only for the markers the steward
-names (--suppressed-marker). Anything else ("0.613" in a percent column) is left for the steward.
+"Area Code" -> area_code, blank rows dropped, a period typed as a date or a long year form -> the period
+in its indicator's form, a place name the areas table names -> its code, title rows above the header left out,
+absent schema columns added blank; the copy is written as the output's name says (UTF-8 comma-separated CSV,
+or a workbook: fix_output.py). A marker such as "-" or "n/a" becomes a blank value with status 'suppressed'
+only for the markers the steward names (--suppressed-marker). Anything else ("0.613" in a percent column) is
+left for the steward: the plausibility warning says what was probably meant.
 """
 
 from __future__ import annotations
