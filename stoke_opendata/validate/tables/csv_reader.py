@@ -9,7 +9,7 @@ from pathlib import Path
 from stoke_opendata.errors import InputError
 from stoke_opendata.validate.problems import FileInfo, Problem
 from stoke_opendata.validate.tables.sniff import DELIMITERS, HEAD_BYTES, _decode_head, _first_record, _read_head, _sniff_delimiter, _sniff_kind
-from stoke_opendata.validate.tables.header import SEARCH_ROWS, header_index, header_problem
+from stoke_opendata.validate.tables.header import SEARCH_ROWS, header_index, header_problem, normal_label
 from stoke_opendata.validate.tables.table import ROW, Table, column_name
 from stoke_opendata.validate.tables.xlsx_reader import read_xlsx
 
@@ -94,21 +94,28 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
     return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems, extra_values=extras, header_row=skip + 1)
 
 
-def _head_records(text: str, eol: str) -> list[list[str]]:
-    """The first lines of the file as records (for finding the header), whatever their delimiter."""
-    import csv
-
-    lines = text.lstrip("\ufeff").split(eol)[:SEARCH_ROWS + 1][:-1] or [text]
+def _head_records(text: str, eol: str, count: int = SEARCH_ROWS) -> list[list[str]]:
+    """The first lines of the file as records (for finding the header), whatever their delimiter; a line the
+    csv module cannot split (a stray carriage return) is split on its delimiter as it is."""
+    lines = text.lstrip("\ufeff").split(eol)[:count + 1]
+    lines = lines[:-1] if len(lines) > count else lines
     out = []
     for line in lines:
         line = line.rstrip("\r")
         delimiter = _sniff_delimiter(line) if line else ","
-        out.append(next(csv.reader([line], delimiter=delimiter), []))
+        try:
+            out.append(next(csv.reader([line], delimiter=delimiter), []))
+        except csv.Error:
+            out.append(line.split(delimiter))
     return out
 
 
 def title_lines(text: str, eol: str, schema_names: set[str]) -> int:
-    """How many lines above the header (0 when the first line is the header)."""
+    """How many lines above the header (0 when the first line is the header: only it is looked at then)."""
+    first = _head_records(text, eol, 1)
+    names = {normal_label(n) for n in schema_names}
+    if first and len({normal_label(v) for v in first[0]} & names) >= min(2, len(names)):
+        return 0  # the usual case: only the first line is read
     return header_index(_head_records(text, eol), schema_names)
 
 
