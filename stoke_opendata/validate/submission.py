@@ -38,23 +38,14 @@ def submission_rules(problems: list, start: int, info, schema: dict | None = Non
     """A blank status means final (a warning per row says it was assumed; `accept` writes final); a header
     with no rows is an error. Against our own schema (`schema` given): a column the schema does not require
     may be left out, and an area_code that is no code is one message (with the code of a place name)."""
-    from stoke_opendata.catalogue.area_names import area_for_name
-
     fields = (schema or {}).get("fields") if isinstance(schema, dict) else None
     optional = {f.get("name") for f in fields or [] if isinstance(f, dict) and not (f.get("constraints") or {}).get("required")}
+    if schema is not None:
+        area_codes_once(problems, start, schemas_dir)
     kept = problems[:start]
-    area_rows: set = set()
     for p in problems[start:]:
         if p.code == "missing-label" and p.column in optional:
             continue
-        if schema is not None and p.column == "area_code" and p.code in ("constraint-error", "foreign-key") and p.row is not None:
-            if (p.file, p.row) in area_rows:  # the same cell twice (not a code, and not in the areas table): said once
-                continue
-            area_rows.add((p.file, p.row))
-            area = area_for_name(p.value, schemas_dir)
-            if area:
-                p.message = f"{p.value!r} in area_code is a place name, not an area code"
-                p.hint = f"write {area[0]} ({area[1]} in the areas table); {FIX}"
         if p.code == "constraint-error" and p.constraint == "required" and p.column == "status":
             p = Problem(p.file, "status-assumed-final", "status is blank: read as final",
                         "write final, provisional, revised, suppressed or estimated to say otherwise", row=p.row, column=p.column)
@@ -62,6 +53,26 @@ def submission_rules(problems: list, start: int, info, schema: dict | None = Non
     if info.rows == 0 and not any(p.code in ("missing-label", "blank-header") for p in kept[start:]):
         kept.append(Problem(info.path, "no-data-rows", "the file has a header and no data rows",
                             "add the figures below the header row, or check that this is the right file"))
+    problems[:] = kept
+
+
+def area_codes_once(problems: list, start: int, schemas_dir=None) -> None:
+    """An area_code that is no code is one message (not a format and a foreign-key error), with the code
+    when it is a place name the areas table knows."""
+    from stoke_opendata.catalogue.area_names import area_for_name
+
+    kept = problems[:start]
+    seen: set = set()
+    for p in problems[start:]:
+        if p.column == "area_code" and p.code in ("constraint-error", "foreign-key") and p.row is not None:
+            if (p.file, p.row) in seen:  # the same cell twice: said once
+                continue
+            seen.add((p.file, p.row))
+            area = area_for_name(p.value, schemas_dir)
+            if area:
+                p.message = f"{p.value!r} in area_code is a place name, not an area code"
+                p.hint = f"write {area[0]} ({area[1]} in the areas table); {FIX}"
+        kept.append(p)
     problems[:] = kept
 
 

@@ -217,10 +217,15 @@ def _safe_definitions(catalogue) -> dict:
 
 def validate_table(table, schema: str | Path | dict | None = None, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
     """Validate one Table already in memory (reading.Table) exactly as validate_paths validates a file."""
+    from stoke_opendata.validate.submission import area_codes_once, plain_words
+
     report = Report()
     catalogue = _Catalogue(catalogue_dir)
     table_schema, label = load_schema(schema)
-    _check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, (lambda: _history(set())) if history else (lambda: None))
+    checked = _check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, (lambda: _history(set())) if history else (lambda: None))
+    if schema is None or str(schema) in TABLES:  # the same words as for a steward's file (a frame keeps every column)
+        area_codes_once(report.problems, 0, catalogue_dir)
+        plain_words(report.problems, 0, checked, _safe_definitions(catalogue))
     return report
 
 
