@@ -42,27 +42,45 @@ def read_revisions(folder: Path):
     path = folder / rev.FILE_NAME
     if not path.is_file():
         return pl.DataFrame({name: [] for name in rev.FIELDS}, schema={name: pl.String for name in rev.FIELDS})
-    return pl.read_csv(path, infer_schema=False)
+    frame = pl.read_csv(path, infer_schema=False)
+    # a table written before old_source and old_notes were kept: those cells are blank
+    return frame.with_columns(pl.lit(None, pl.String).alias(c) for c in rev.FIELDS if c not in frame.columns)
 
 
-def apply_plan(plan, folder: Path, new_revisions, descriptor: dict) -> dict[str, str]:
-    """Write the plan's observations and the extended revisions table into `folder`; returns what was
-    replaced (file name -> what). Raises WriteError (nothing changed) when the folder cannot be written."""
+def _append_table(files: FileSet, folder: Path, name: str, fields, rows, resource: dict, descriptor: dict) -> dict:
+    """Stage `folder/name` extended by `rows` (append-only), and the descriptor with `resource` if it lacks it."""
     import polars as pl
+
+    target = folder / name
+    if target.is_file():
+        old = pl.read_csv(target, infer_schema=False)
+        old = old.with_columns(pl.lit(None, pl.String).alias(c) for c in fields if c not in old.columns).select(fields)
+        rows = pl.concat([old, rows.select(fields)], how="vertical_relaxed")
+    _write_csv(rows.select(fields), files.stage(name))
+    resources = descriptor.get("resources") or []
+    if not any(isinstance(r, dict) and r.get("name") == resource["name"] for r in resources):
+        descriptor = dict(descriptor, resources=[*resources, dict(resource)])
+    return descriptor
+
+
+def apply_plan(plan, folder: Path, new_revisions, descriptor: dict, provenance_rows=None) -> dict[str, str]:
+    """Write the plan's observations, the extended revisions table and the provenance of every added or
+    revised row into `folder`; returns what was replaced (file name -> what). Raises WriteError (nothing
+    changed) when the folder cannot be written."""
+    from stoke_opendata.accept import provenance as prov
 
     folder = Path(folder)
     files = FileSet(folder)
     try:
         # under the dataset's lock no other accept is writing here: what a killed run left can go
-        clean_stale(folder, [rev.FILE_NAME, DESCRIPTOR, "observations.csv"], locked=True)
+        clean_stale(folder, [rev.FILE_NAME, prov.FILE_NAME, DESCRIPTOR, "observations.csv"], locked=True)
+        updated = descriptor
         if new_revisions.height:
-            old = read_revisions(folder)
-            _write_csv(pl.concat([old.select(rev.FIELDS), new_revisions], how="vertical_relaxed"),
-                       files.stage(rev.FILE_NAME))
-            resources = descriptor.get("resources") or []
-            if not any(isinstance(r, dict) and r.get("name") == "revisions" for r in resources):
-                updated = dict(descriptor, resources=[*resources, dict(rev.RESOURCE)])
-                _write_json(updated, files.stage(DESCRIPTOR))
+            updated = _append_table(files, folder, rev.FILE_NAME, rev.FIELDS, new_revisions, rev.RESOURCE, updated)
+        if provenance_rows is not None and provenance_rows.height:
+            updated = _append_table(files, folder, prov.FILE_NAME, prov.FIELDS, provenance_rows, prov.RESOURCE, updated)
+        if updated is not descriptor:
+            _write_json(updated, files.stage(DESCRIPTOR))
         _write_csv(plan.merged, files.stage("observations.csv"))
         return {name: "replaced" for name in files.commit()}
     except OSError as exc:

@@ -104,7 +104,9 @@ def make_plan(dataset: str, existing, submission, files: list[str]) -> Plan:
 
     header = list(existing.columns)
     submission = submission.with_columns(pl.col("status").fill_null("final"))
-    old = existing.select(*KEY, pl.col("value").alias("old_value"), pl.col("status").alias("old_status")).with_row_index("_pos")
+    # the old source and notes go to the revisions table with the old value (a revision keeps where the figure came from)
+    kept = [pl.col(c).alias(f"old_{c}") if c in existing.columns else pl.lit(None, pl.String).alias(f"old_{c}") for c in ("source", "notes")]
+    old = existing.select(*KEY, pl.col("value").alias("old_value"), pl.col("status").alias("old_status"), *kept).with_row_index("_pos")
     joined = submission.join(old, on=KEY, how="left", nulls_equal=False)
     found = pl.col("_pos").is_not_null()
     new_number = pl.col("value").cast(pl.Float64, strict=False)
@@ -116,7 +118,7 @@ def make_plan(dataset: str, existing, submission, files: list[str]) -> Plan:
         pl.when(~found).then(pl.lit("added"))
         .when(same_value & same_status).then(pl.lit("unchanged"))
         .otherwise(pl.lit("revised")).alias("_action"))
-    added = joined.filter(pl.col("_action") == "added").drop("_pos", "old_value", "old_status", "_action")
+    added = joined.filter(pl.col("_action") == "added").drop("_pos", "old_value", "old_status", "old_source", "old_notes", "_action")
     revised = joined.filter(pl.col("_action") == "revised").with_columns(
         pl.when(pl.col("status") == SUPPRESSED).then(pl.lit(SUPPRESSED)).otherwise(pl.lit(REVISED)).alias("status"))
     unchanged = joined.height - added.height - revised.height

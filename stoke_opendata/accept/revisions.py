@@ -1,6 +1,6 @@
 """The revisions table of a dataset: history, never overwritten.
 
-Every value an accept supersedes is kept here: the row's key, the old value and status, the new value and
+Every value an accept supersedes is kept here: the row's key, the old value and status (and the old source and notes), the new value and
 status, when (UTC), who (--by or STOKE_OPENDATA_STEWARD), why (--reason) and the submission's file name and
 sha256, so that any published figure can be traced to the file that set it. The table is append-only: an
 accept adds rows and never edits or removes one. Its Table Schema is schemas/revisions.schema.json; it is
@@ -14,6 +14,7 @@ FIELDS = (
     "indicator_id", "area_code", "period",
     "old_value", "old_status", "new_value", "new_status",
     "revised_at", "revised_by", "reason", "submission_file", "submission_sha256",
+    "old_source", "old_notes",
 )
 RESOURCE = {
     "name": "revisions",
@@ -48,6 +49,7 @@ def new_rows(revised, *, when: str, who: str, why: str, sources: dict[str, tuple
         pl.lit(when).alias("revised_at"), pl.lit(who).alias("revised_by"), pl.lit(why).alias("reason"),
         pl.col("_file").replace_strict(names, return_dtype=pl.String).alias("submission_file"),
         pl.col("_file").replace_strict(shas, return_dtype=pl.String).alias("submission_sha256"),
+        *[(pl.col(c) if c in revised.columns else pl.lit(None, pl.String)).alias(c) for c in ("old_source", "old_notes")],
     )
     if already is not None and already.height:
         latest = already.group_by(["indicator_id", "area_code", "period"], maintain_order=True).last()

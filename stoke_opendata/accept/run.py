@@ -23,6 +23,7 @@ class AcceptResult:
     applied: bool = False
     written: dict | None = None
     revisions: int = 0
+    requires: list | None = None  # what the real run needs that was not given (a dry run says so before it fails)
 
     @property
     def exit_code(self) -> int:
@@ -31,6 +32,18 @@ class AcceptResult:
 
 def steward(by: str | None) -> str | None:
     return (by or os.environ.get("STOKE_OPENDATA_STEWARD") or "").strip() or None
+
+
+def requirements(plan, who: str | None, reason: str | None) -> list[str]:
+    """What a real accept of `plan` needs that is not given: a revision needs who and why, both at once."""
+    if not plan.revised.height:
+        return []
+    needed = []
+    if not who:
+        needed.append("--by NAME (or STOKE_OPENDATA_STEWARD)")
+    if not (reason or "").strip():
+        needed.append("--reason TEXT")
+    return needed
 
 
 def _indicators_of(folder: Path) -> set[str]:
@@ -71,6 +84,7 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
 
     from stoke_opendata.accept import apply as applying
     from stoke_opendata.accept import plan as planning
+    from stoke_opendata.accept import provenance as prov
     from stoke_opendata.accept import revisions as rev
     from stoke_opendata.accept.lock import dataset_lock
     from stoke_opendata.catalogue.datasets import dataset_dir, read_json_object
@@ -112,18 +126,18 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
         existing = planning.read_observations(folder / "observations.csv")
         plan = planning.make_plan(into, existing, submission, shown)
         planning.check_disclosure(plan, load_catalogue(), shown)
-        result = AcceptResult(report, plan)
+        who = steward(by)
+        result = AcceptResult(report, plan, requires=requirements(plan, who, reason))
         if dry_run or plan.changes == 0:
             return result
-        who = steward(by)
-        if plan.revised.height and (not who or not (reason or "").strip()):
-            missing = "--by NAME (or STOKE_OPENDATA_STEWARD)" if not who else "--reason TEXT"
-            raise UsageError(f"{plan.revised.height} value(s) would be revised: say {'who is accepting' if not who else 'why'} with {missing}")
+        if result.requires:
+            raise UsageError(f"{plan.revised.height} value(s) would be revised: say who is accepting and why, with {' and '.join(result.requires)}")
         when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
         new_revisions = rev.new_rows(plan.revised, when=when, who=who or "", why=(reason or "").strip(),
                                      sources=sources, already=applying.read_revisions(folder))
+        trace = prov.new_rows(plan, when=when, who=prov.who_accepts(who), why=(reason or "").strip(), sources=sources)
         descriptor = read_json_object(folder / applying.DESCRIPTOR)
-        result.written = applying.apply_plan(plan, folder, new_revisions, descriptor)
+        result.written = applying.apply_plan(plan, folder, new_revisions, descriptor, trace)
         result.applied = True
         result.revisions = new_revisions.height
     return result

@@ -50,17 +50,19 @@ def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=No
                                 history=history, spark_master=spark_master)
 
 
-def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observations"):
+def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observations", history: bool = True):
     """A pandera DataFrameSchema of the published definitions: typed columns from the Table Schema and one
     named Check per meaning rule (per rule and indicator where the rule reads the indicator's definition).
     `backend`: "polars" (pandera.polars) or "pandas" (pandera.pandas). Use `schema.validate(df, lazy=True)`;
-    `problems_from_pandera(exc)` turns its SchemaErrors into Problems with the CLI's codes."""
+    `problems_from_pandera(exc)` turns its SchemaErrors into Problems with the CLI's codes. `history`: the
+    plausibility warning compares each value with the bundled figures of its series, as `validate` does."""
     from stoke_opendata.validate.checks.pandera_adapter import build_schema
-    from stoke_opendata.validate.validator import _Catalogue, load_schema
+    from stoke_opendata.validate.validator import _Catalogue, _history, load_schema
 
     table_schema, label = load_schema(schema)
     source = _Catalogue(catalogue)
-    return build_schema(table_schema, source.definitions(), source.reference, backend=backend, name=label)
+    return build_schema(table_schema, source.definitions(), source.reference, backend=backend, name=label,
+                        history=_history(set()) if history else None)
 
 
 def problems_from_pandera(error, file: str = "DataFrame") -> list[Problem]:
@@ -135,6 +137,8 @@ def publish_packages(package_dirs, *, portal: str | None = None, dry_run: bool =
     with portal_client.PortalClient(settings) as client:
         publisher = publishing.Publisher(client, prune=prune, progress=progress, log=log or (lambda s: None))
         plan = publisher.plan(packages)
+        if dry_run:  # say whether the real run could publish, rather than plan as if it could
+            plan.token = publisher.token_verdict({p.organisation["name"] for p in packages})
         if on_plan is not None:
             on_plan(plan)
         outcome = None if dry_run else publisher.apply(plan)

@@ -6,6 +6,11 @@ Packages cite their sources by title and section; the catalogue records the docu
 
 from __future__ import annotations
 
+import re
+
+# an internal file name as the bundled rows cite it: "(004_188d96d908c85609.txt)"
+_FILE_NAME = re.compile(r"\s*\(?\b(\d{3}_[0-9a-f]{16}\.txt)\b\)?")
+
 DOCUMENT_TITLES = {
     "004_188d96d908c85609.txt": "Our City, Our Wellbeing: Stoke-on-Trent City Council Corporate Strategy 2024-28",
     "001_6067628d7db9e3d3.txt": "Shaping our City, Growth for All: Stoke-on-Trent growth prospectus (2025)",
@@ -24,6 +29,24 @@ DOCUMENT_DETAILS = {
     "002_681be856b69de2a8.txt": {},
     "003_3360c0d2dd2dba99.txt": {"year": "2020"},
 }
+
+
+# The name each bundled row's `source` cites its document by ("<name>, <section>"): people read the name;
+# the file it was read from is found here, not in the published text (tests check each figure against it)
+SOURCE_DOCUMENTS = {
+    "Corporate Strategy 2024-28 'Our City, Our Wellbeing'": "004_188d96d908c85609.txt",
+    "'Shaping our City, Growth for All' prospectus (2025)": "001_6067628d7db9e3d3.txt",
+    "Industrial Strategy summary for Stoke-on-Trent & Staffordshire": "002_681be856b69de2a8.txt",
+}
+
+
+def document_of_source(source: str) -> str | None:
+    """The document file a row's `source` cites ("Corporate Strategy 2024-28 'Our City, Our Wellbeing', Priority 3 ...")."""
+    for name, document in SOURCE_DOCUMENTS.items():
+        if (source or "").startswith(name):
+            return document
+    found = _FILE_NAME.search(source or "")  # an older row that still names the file
+    return found.group(1) if found else None
 
 
 def document_details(title: str) -> dict[str, str]:
@@ -64,3 +87,19 @@ def citations(document: str, section: str) -> list[tuple[str, str]]:
     cited = {title for title, _ in pairs}
     pairs += [(document_title(d), "") for d in documents if document_title(d) not in cited]
     return pairs
+
+
+def readable(text: str | None) -> str:
+    """Text a person reads, without internal file names: "Corporate Strategy ... (004_….txt), Priority 3" keeps
+    the title and section; a file name standing alone becomes its document's title."""
+    if not text:
+        return text or ""
+
+    def swap(match):
+        before = text[: match.start()]
+        title = DOCUMENT_TITLES.get(match.group(1))
+        if match.group(0).strip().startswith("(") or not title:
+            return ""  # a parenthesised name follows the title already
+        return (" " if before and not before.endswith(" ") else "") + title
+
+    return _FILE_NAME.sub(swap, text)

@@ -36,9 +36,11 @@ class IndicatorSummary:
     comparator: list[SourcedRow] = field(default_factory=list)
     other_areas: list[SourcedRow] = field(default_factory=list)
     targets: list[SourcedRow] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)  # the bundled datasets holding its figures or targets
 
     def as_dict(self) -> dict:
         return {
+            "datasets": self.datasets,
             "indicator": asdict(self.indicator),
             "latest": [r.as_dict() for r in self.latest],
             "comparator": [r.as_dict() for r in self.comparator],
@@ -91,4 +93,5 @@ def summarise(catalogue: Catalogue, indicator_id: str, names: list[str] | None =
             other_areas += _latest([r for r in observations if r.row["area_code"] == code], indicator.frequency)
     targets = bundled_rows("targets", indicator_id, names)
     targets.sort(key=lambda r: (sort_key(r.row.get("target_period", ""), None), r.dataset))
-    return IndicatorSummary(indicator, latest, comparator, other_areas, targets)
+    held = sorted({r.dataset for r in observations} | {r.dataset for r in targets})
+    return IndicatorSummary(indicator, latest, comparator, other_areas, targets, held)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from stoke_opendata.catalogue.definitions import Catalogue, Indicator
 from stoke_opendata.catalogue.indicator_summary import IndicatorSummary, SourcedRow
-from stoke_opendata.catalogue.vocabulary import MISSION_TITLES
+from stoke_opendata.catalogue.documents import citations, readable
+from stoke_opendata.catalogue.vocabulary import MISSION_TITLES, PERIOD_FORMATS, UNITS
 
 _COLUMNS = ("id", "theme", "mission", "unit", "status", "title")
 
@@ -35,6 +36,8 @@ def format_value(value: str, unit: str) -> str:
         return f"£{value}m"
     if unit == "gbp_billions":
         return f"£{value}bn"
+    if unit.startswith("rate_per_"):
+        return f"{value} per {int(unit.rsplit('_', 1)[1]):,}"
     return f"{value} {unit.replace('_', ' ')}"
 
 
@@ -57,7 +60,7 @@ def _area(catalogue: Catalogue, code: str | None) -> str:
 
 def _observation(row: SourcedRow, unit: str) -> list[str]:
     r = row.row
-    out = [f"  {r['period']}: {format_value(r['value'], unit)}  [{row.dataset}, {r['status']}] {r['source']}"]
+    out = [f"  {r['period']}: {format_value(r['value'], unit)}  [{row.dataset}, {r['status']}] {readable(r['source'])}"]
     if r.get("notes"):
         out.append(f"      note: {r['notes']}")
     return out
@@ -84,6 +87,16 @@ def _target(row: SourcedRow, catalogue: Catalogue, unit: str) -> list[str]:
     return out
 
 
+def _period_form(ind: Indicator) -> str:
+    """The period form a steward writes, with an example: the source's own form where the catalogue knows it."""
+    form = ind.period_form or ind.frequency
+    example = PERIOD_FORMATS.get(form, ("", ""))[1]
+    text = f"{form.replace('_', ' ')}, written like {example}" if example else form.replace("_", " ")
+    if ind.period_form and ind.period_form != ind.frequency:
+        text += f" (as the source publishes it; {PERIOD_FORMATS.get(ind.frequency, ('', ''))[1] or ind.frequency} is accepted too)"
+    return text
+
+
 def summary_text(summary: IndicatorSummary, catalogue: Catalogue) -> str:
     ind = summary.indicator
     mission = f"{ind.mission} ({MISSION_TITLES[ind.mission]})" if ind.mission else "-"
@@ -91,14 +104,16 @@ def summary_text(summary: IndicatorSummary, catalogue: Catalogue) -> str:
         ("theme", ind.theme or "-"),
         ("mission", mission),
         ("objective", ind.objective or "-"),
-        ("unit", f"{ind.unit} ({_bounds(ind)})"),
+        ("unit", f"{ind.unit}: {UNITS.get(ind.unit, (0, 0, False, ind.unit))[3]} ({_bounds(ind)})"),
         ("higher is better", _yes_no(ind.higher_is_better)),
-        ("frequency", ind.frequency),
+        ("period form", _period_form(ind)),
+        ("publisher", f"{ind.publisher}: {ind.series}" if ind.publisher and ind.series else (ind.publisher or "not recorded")),
+        ("release timing", getattr(ind, "release_timing", None) or "not recorded"),
+        ("datasets", ", ".join(summary.datasets) or "none holds its figures yet"),
         ("comparator", _area(catalogue, ind.comparator_area_code)),
         ("status", ind.status),
         ("disclosive", "yes, suppress counts below " + str(ind.disclosure_threshold) if ind.disclosive else "no"),
-        ("document", ind.document),
-        ("section", ind.section),
+        ("source", "; ".join(f"{title}: {section}" if section else title for title, section in citations(ind.document, ind.section)) or "-"),
         ("description", ind.description or "-"),
     ]
     lines = [f"{ind.id}: {ind.title}"]

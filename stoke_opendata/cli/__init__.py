@@ -29,6 +29,8 @@ COMMANDS = {
     "download": "download",
     "site": "site",
     "release": "release",
+    "template": "template",
+    "datasets": "datasets",
 }
 
 

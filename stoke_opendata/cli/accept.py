@@ -29,6 +29,8 @@ def _plan_text(result, dry_run: bool) -> str:
     if plan.changes == 0:
         lines.append("nothing to change: the dataset already holds these figures")
     elif dry_run:
+        if result.requires:
+            lines.append(f"the real run will require {' and '.join(result.requires)} ({plan.revised.height} value(s) revised)")
         lines.append("dry run: nothing written")
     else:
         lines.append(f"accepted into {plan.dataset}: wrote {', '.join(sorted(result.written))}; "
@@ -68,6 +70,7 @@ def command(files, into, sheet, dry_run, by, reason, fmt):
             data["dry_run"] = dry_run
             data["applied"] = result.applied
             data["revisions_recorded"] = result.revisions
+            data["requires"] = result.requires or []
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
         return result.exit_code
     if result.plan is None or result.report.warnings:

@@ -25,7 +25,7 @@ SYMBOL = {"create": "+", "update": "~", "unchanged": "=", "delete": "-", "stale"
 def _print_plan(plan) -> None:
     click.echo(f"plan for {plan.portal}:")
     for d in plan.datasets:
-        extra = f" ({', '.join(d.changes)})" if d.changes and d.action == "update" else ""
+        extra = f" ({', '.join(d.all_changes)})" if d.all_changes and d.action == "update" else ""
         click.echo(f"  {d.name}: {d.action}{extra}")
         for r in d.resources:
             if d.action == "unchanged":
@@ -40,6 +40,8 @@ def _print_plan(plan) -> None:
     s = plan.summary()
     click.echo(f"to do: {s['created']} to create, {s['updated']} to update, {s['unchanged']} unchanged; "
                f"{s['uploads']} file(s), {_size(s['upload_bytes'])} to upload")
+    if plan.token is not None:
+        click.echo(f"token: {plan.token['message']}" if plan.token["ok"] else f"token: the real run would fail: {plan.token['message']}")
 
 
 @click.command("publish")
@@ -76,6 +78,10 @@ def command(package_dirs, portal, dry_run, prune, fmt):
             click.echo(json.dumps({"dry_run": True, "plan": plan.to_dict(), "result": None}, indent=2))
         else:
             click.echo("dry run: nothing was changed")
+        if plan.token is not None and not plan.token["ok"]:  # the plan is shown, and the real run would fail: exit 2
+            from stoke_opendata.errors import PortalError
+
+            raise PortalError(f"dry run: the real run would fail: {plan.token['message']}", where=result.portal)
         return 0
     if not text:
         click.echo(json.dumps({"dry_run": False, "plan": plan.to_dict(), "result": outcome.to_dict()}, indent=2))

@@ -16,7 +16,7 @@ import click
 @click.option("--schema", "schema", help="Table Schema: observations (default), targets, indicators, areas, or a path to a schema JSON.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format on stdout.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=str), help="Also write the report as one self-contained HTML page.")
-@click.option("--fix", "fix_path", type=click.Path(dir_okay=False, path_type=str), help="Write a normalised copy (mechanical fixes only) to this CSV, list every change, then validate the copy.")
+@click.option("--fix", "fix_path", type=click.Path(dir_okay=False, path_type=str), help="Write a corrected copy to this .csv or .xlsx (every rewrite the messages offer; figures never changed), list every change, then validate the copy.")
 @click.option("--suppressed-marker", "markers", multiple=True, metavar="TEXT", help='With --fix: a marker ("-", "n/a") that means the figure is suppressed; such cells become blank with status suppressed. Repeatable.')
 @click.option("--catalogue", "catalogue_dir", type=click.Path(file_okay=False, path_type=str), help="Folder with indicators.csv and areas.csv (default: the bundled catalogue).")
 @click.option("--history/--no-history", default=True, show_default=True, help="Compare values with the bundled datasets (outlier and gap warnings).")

@@ -100,7 +100,8 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
             hist = (lambda: validation._history({path.resolve()})) if history else (lambda: None)
             validation._check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, hist)
         if len(report.files) > files_before:  # a steward's file: the same submission rules as the memory path
-            validation._submission_rules(report, start, report.files[-1])
+            steward = schema is None or str(schema) in validation.TABLES
+            validation._submission_rules(report, start, report.files[-1], table_schema if steward else None, catalogue_dir)
     return report
 
 

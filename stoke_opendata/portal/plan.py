@@ -54,8 +54,14 @@ class DatasetPlan:
         return self.remote is None or bool(self.changes) or any(
             r.action in ("create", "delete") or r.upload or r.metadata for r in self.resources)
 
+    @property
+    def all_changes(self) -> list[str]:
+        """Every change the publication makes to the dataset, its portal descriptor included: the text and the
+        JSON plan print this one list, so they cannot disagree."""
+        return self.changes + (self.touches.reasons() if self.touches else [])
+
     def to_dict(self) -> dict:
-        changes = self.changes + (self.touches.reasons() if self.touches else [])
+        changes = self.all_changes
         return {"name": self.name, "title": self.title, "action": self.action, "changes": changes,
                 "upload_bytes": self.upload_bytes, "resources": [r.to_dict() for r in self.resources]}
 
@@ -107,6 +113,11 @@ def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool =
 
     changes = dataset_changes(package, remote)
     touches = finishing(package, remote)
+    if touches and touches.descriptor is not None:  # the last step rewrites it: not "unchanged" in the plan
+        for r in resources:
+            if r.path == DESCRIPTOR and r.action == "unchanged":
+                r.action = "update"
+                r.reasons.append("portal URLs rewritten in the last step")
     busy = changes or touches or any(r.action in ("create", "update", "delete") for r in resources)
     return DatasetPlan(package.name, package.title, "update" if busy else "unchanged", changes, resources,
                        package, remote, touches)
@@ -117,6 +128,8 @@ class Plan:
     portal: str
     datasets: list[DatasetPlan]
     prune: bool = False
+    # a dry run's check of the API token: {"ok": bool, "message": str} (None: not checked, a real run checks it itself)
+    token: Optional[dict] = None
 
     def summary(self) -> dict:
         count = {a: sum(1 for d in self.datasets if d.action == a) for a in ("create", "update", "unchanged")}
@@ -126,7 +139,7 @@ class Plan:
 
     def to_dict(self) -> dict:
         return {"portal": self.portal, "prune": self.prune, "summary": self.summary(),
-                "datasets": [d.to_dict() for d in self.datasets]}
+                "datasets": [d.to_dict() for d in self.datasets], "token": self.token}
 
 
 @dataclass

@@ -107,6 +107,21 @@ class Publisher:
             )
         self._token_checked = True
 
+    def token_verdict(self, organisations: Iterable[str]) -> dict:
+        """For a dry run: may the token publish to each organisation? {"ok", "message"}; read-only calls only."""
+        from stoke_opendata.errors import PortalError as _PortalError
+
+        orgs = sorted(set(organisations))
+        try:
+            self.check_token(orgs)
+        except _PortalError as exc:
+            return {"ok": False, "message": exc.message if hasattr(exc, "message") else str(exc)}
+        missing = [o for o in orgs if o not in self._org_ids]
+        text = f"the API token may publish to {', '.join(o for o in orgs if o not in missing) or 'no existing organisation'}"
+        if missing:
+            text += f"; the real run creates the organisation {', '.join(missing)} (the token's user must be allowed to)"
+        return {"ok": True, "message": text}
+
     def licence_id(self, licence: str) -> str:
         if self._licence_ids is None:
             self._licence_ids = [entry["id"] for entry in self.client.action("license_list")]

@@ -2,9 +2,12 @@
 
 Mechanical means the figure's meaning cannot change: "61.3 %" -> 61.3 (only where the indicator is a
 percentage), "£552.00" -> 552.00, "1,126,200" -> 1126200, spaces around a value, "Final" -> final,
-"Area Code" -> area_code, blank rows dropped, and the file re-written as UTF-8, comma-separated. A marker
-such as "-" or "n/a" becomes a blank value with status 'suppressed' only for the markers the steward
-names (--suppressed-marker). Anything else ("0.613" in a percent column) is left for the steward.
+"Area Code" -> area_code, blank rows dropped, a period typed as a date or a long year form -> the period
+in its indicator's form, a place name the areas table names -> its code, title rows above the header left out,
+absent schema columns added blank; the copy is written as the output's name says (UTF-8 comma-separated CSV,
+or a workbook: fix_output.py). A marker such as "-" or "n/a" becomes a blank value with status 'suppressed'
+only for the markers the steward names (--suppressed-marker). Anything else ("0.613" in a percent column) is
+left for the steward: the plausibility warning says what was probably meant.
 """
 
 from __future__ import annotations
@@ -35,12 +38,15 @@ def _normal(label: str) -> str:
     return re.sub(r"[\s\-]+", "_", label.strip().lower().lstrip("\ufeff"))
 
 
-def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_markers=()) -> tuple[object, list[Change]]:
+def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_markers=(), schemas_dir=None) -> tuple[object, list[Change]]:
     """(fixed frame with header labels as column names, changes). `definitions`: indicator id -> check attributes."""
     import polars as pl
 
     specs = {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
     changes: list[Change] = []
+    header_row = getattr(table, "header_row", 1)
+    if header_row > 1:  # the reader found the header below a title: the copy starts at the header
+        changes.append(Change(header_row, "", "", "", f"deleted {'row 1' if header_row == 2 else f'rows 1-{header_row - 1}'} above the header (the header is now row 1)"))
     labels = list(table.labels)
     for index, label in enumerate(labels):
         if label in specs or not label.strip():
@@ -123,7 +129,19 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
             record(name, fixed, "wrote the allowed value exactly", fixed.is_not_null() & ~col.is_in(options))
     if "period" in positions and "indicator_id" in positions and definitions:
         _fix_periods(frame, positions, definitions, record)
-    out = frame.select([pl.col(column_name(i)).alias(labels[i] or f"column_{i + 1}") for i in range(width)])
+    if "area_code" in positions:
+        _fix_area_names(frame, positions, record, schemas_dir)
+    columns = {labels[i] or f"column_{i + 1}": pl.col(column_name(i)) for i in range(width)}
+    # the schema's columns first, in its order, an absent one added blank (a steward may leave optional ones
+    # out); then the sheet's other columns, kept as they were
+    ordered = []
+    for name in specs:
+        if name in columns:
+            ordered.append(columns.pop(name).alias(name))
+        else:
+            ordered.append(pl.lit("").alias(name))
+            changes.append(Change(1, name, "", "", f"added the column {name} (blank: the schema does not require it)" if not (specs[name].get("constraints") or {}).get("required") else f"added the column {name}, which is required: fill it in"))
+    out = frame.select(*ordered, *[expr.alias(label) for label, expr in columns.items()])
     return out, _merged(changes)
 
 
@@ -132,7 +150,7 @@ def _fix_periods(frame, positions, definitions, record) -> None:
     form (period_forms.convert: only one-to-one rewrites), the source's own form first."""
     import polars as pl
 
-    from stoke_opendata.catalogue.period_forms import convert, fits
+    from stoke_opendata.catalogue.period_forms import suggest
 
     ids, periods = positions["indicator_id"], positions["period"]
     mapping = {}
@@ -140,16 +158,30 @@ def _fix_periods(frame, positions, definitions, record) -> None:
         d = definitions.get(indicator_id)
         if not d or not period:
             continue
-        forms = [f for f in (d.get("period_form"), d.get("frequency")) if f]
-        if any(fits(period, f) for f in forms):
-            continue
-        fixed = next((c for c in (convert(period, f) for f in forms) if c), None)
-        if fixed:
-            mapping[f"{indicator_id}\x1f{period}"] = fixed
+        found = suggest(period, [d.get("period_form"), d.get("frequency")])
+        if found:
+            mapping[f"{indicator_id}\x1f{period}"] = found[0]
     if mapping:
         key = pl.concat_str([pl.col(ids).str.strip_chars(), pl.col(periods)], separator="\x1f")
         new = key.replace_strict(mapping, default=None, return_dtype=pl.String)
         record("period", pl.coalesce(new, pl.col(periods)), "rewrote the period in the form its indicator's source publishes", new.is_not_null())
+
+
+def _fix_area_names(frame, positions, record, schemas_dir) -> None:
+    """A place name in area_code that the areas table names ("Stoke-on-Trent") becomes its code (E06000021)."""
+    import polars as pl
+
+    from stoke_opendata.catalogue.area_names import area_for_name
+    from stoke_opendata.catalogue.vocabulary import GSS_CODE
+
+    col = pl.col(positions["area_code"])
+    mapping = {}
+    for value in frame.select(col.unique()).to_series().to_list():
+        if value and not re.match(GSS_CODE, value) and (area := area_for_name(value, schemas_dir)):
+            mapping[value] = area[0]
+    if mapping:
+        new = col.replace_strict(mapping, default=None, return_dtype=pl.String)
+        record("area_code", pl.coalesce(new, col), "wrote the area code the areas table gives for the place name", new.is_not_null())
 
 
 def _merged(changes: list[Change]) -> list[Change]:
@@ -167,12 +199,22 @@ def _merged(changes: list[Change]) -> list[Change]:
     return sorted((merged[k] for k in order), key=lambda c: (c.row, c.column))
 
 
-def write_fixed(frame, out_path: str | Path) -> None:
-    """Write the fixed copy as UTF-8, comma-separated, atomically (never half a file)."""
+def write_fixed(frame, out_path: str | Path, schema: dict | None = None, sheet: str | None = None) -> None:
+    """Write the fixed copy in the format its name says, atomically (never half a file): a workbook for .xlsx
+    (numbers as numbers, every other cell as text, so 2024/25 stays a period), else UTF-8 comma-separated."""
     from stoke_opendata.safety.atomic import atomic_write
 
     import polars as pl
 
+    if Path(out_path).suffix.lower() in (".xlsx", ".xlsm"):
+        from stoke_opendata.validate.fix_output import write_workbook
+
+        write_workbook(frame, out_path, schema or {}, sheet)
+        return
+    if Path(out_path).suffix.lower() not in (".csv", ".txt", ""):
+        from stoke_opendata.errors import UsageError
+
+        raise UsageError("--fix writes a .csv or an .xlsx file: name the output so", where=str(out_path))
     text = frame.with_columns(pl.all().replace("", None)).write_csv()  # blank cells as nothing, not ""
     with atomic_write(out_path) as fh:
         fh.write(text)

@@ -53,6 +53,9 @@ CODES: dict[str, tuple[str, str, str]] = {
     "status-assumed-final": (WARNING, "structure", "a submission's blank status, read as final"),
     # a steward's file with a header and no rows: nothing to accept, almost always the wrong file
     "no-data-rows": (ERROR, "structure", "a submitted table with a header and no data rows"),
+    # a steward's file: one message per mistake (validate/submission.py, validate/tables/header.py)
+    "header-not-first": (ERROR, "structure", "rows above a submission's header row (a title, a blank line)"),
+    "renamed-label": (ERROR, "structure", "a submission's column headed with a variant of its name ('Area Code' for area_code)"),
 }
 
 

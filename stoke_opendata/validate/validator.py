@@ -165,6 +165,7 @@ def validate_paths(
 
     from stoke_opendata.validate.problems import FileInfo
     from stoke_opendata.validate.tableschema.schema_errors import schema_problems
+    from stoke_opendata.validate.submission import plain_words, relabel
 
     report = Report()
     catalogue = _Catalogue(catalogue_dir)
@@ -184,12 +185,15 @@ def validate_paths(
             report.files.append(FileInfo(path=str(path), schema=label))
             report.extend(broken)
             continue
-        table = read_table(path, sheet=sheet, schema_names=names)
+        steward = schema is None or str(schema) in TABLES  # a steward's file against our own schema (not a user's)
+        table = read_table(path, sheet=sheet, schema_names=names, find_header=steward)
         if keep_tables is not None:
             keep_tables.append(table)
         resolved = {path.resolve()}
         start = len(report.problems)
-        _check_one(
+        if steward:
+            relabel(table, table_schema)  # 'Area Code' is area_code, with one message
+        checked = _check_one(
             report,
             table,
             table_schema,
@@ -198,34 +202,38 @@ def validate_paths(
             catalogue.definitions,
             (lambda: _history(resolved)) if history else (lambda: None),
         )
-        _submission_rules(report, start, table.info)
+        _submission_rules(report, start, table.info, table_schema if steward else None, catalogue_dir)
+        if steward:
+            plain_words(report.problems, start, checked, _safe_definitions(catalogue))
     return report
+
+
+def _safe_definitions(catalogue) -> dict:
+    try:
+        return catalogue.definitions()
+    except InputError:
+        return {}
 
 
 def validate_table(table, schema: str | Path | dict | None = None, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
     """Validate one Table already in memory (reading.Table) exactly as validate_paths validates a file."""
+    from stoke_opendata.validate.submission import area_codes_once, plain_words
+
     report = Report()
     catalogue = _Catalogue(catalogue_dir)
     table_schema, label = load_schema(schema)
-    _check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, (lambda: _history(set())) if history else (lambda: None))
+    checked = _check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, (lambda: _history(set())) if history else (lambda: None))
+    if schema is None or str(schema) in TABLES:  # the same words as for a steward's file (a frame keeps every column)
+        area_codes_once(report.problems, 0, catalogue_dir)
+        plain_words(report.problems, 0, checked, _safe_definitions(catalogue))
     return report
 
 
-def _submission_rules(report: Report, start: int, info) -> None:
-    """Two rules for a steward's file (not for a dataset's own tables): a blank status means final (a
-    warning per row says it was assumed; `accept` writes final), and a header with no rows is an error."""
-    from stoke_opendata.validate.problems import Problem
+def _submission_rules(report: Report, start: int, info, schema: dict | None = None, catalogue_dir=None) -> None:
+    """The rules for a steward's file (validate/submission.py); the engines call this name too."""
+    from stoke_opendata.validate.submission import submission_rules
 
-    problems = report.problems
-    for i in range(start, len(problems)):
-        p = problems[i]
-        if p.code == "constraint-error" and p.constraint == "required" and p.column == "status":
-            problems[i] = Problem(p.file, "status-assumed-final", "status is blank: read as final",
-                                  "write final, provisional, revised, suppressed or estimated to say otherwise",
-                                  row=p.row, column=p.column)
-    if info.rows == 0 and not any(p.code in ("missing-label", "blank-header") for p in problems[start:]):
-        problems.append(Problem(info.path, "no-data-rows", "the file has a header and no data rows",
-                                "add the figures below the header row, or check that this is the right file"))
+    submission_rules(report.problems, start, info, schema, catalogue_dir)
 
 
 def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | None = None, history: bool = True) -> Report:
@@ -348,13 +356,14 @@ def fix_path(path, out, sheet=None, schema=None, catalogue_dir=None, markers=())
     if broken:
         raise UsageError(broken[0].message, where=str(schema))
     names = field_names(table_schema)
-    table = read_table(Path(path), sheet=sheet, schema_names=names, pad=PAD)  # extra cells are kept, not lost
+    # extra cells are kept, not lost; title lines above a steward's header are left out (and said so)
+    table = read_table(Path(path), sheet=sheet, schema_names=names, pad=PAD, find_header=schema is None or str(schema) in TABLES)
     if Path(out).resolve() == Path(path).resolve():
         raise UsageError("--fix must write to a new file, not over the input", where=str(out))
     try:
         definitions = _Catalogue(catalogue_dir).definitions()
     except InputError:
         definitions = {}
-    frame, changes = fix_table(table, table_schema, definitions, markers)
-    write_fixed(frame, out)
+    frame, changes = fix_table(table, table_schema, definitions, markers, catalogue_dir)
+    write_fixed(frame, out, schema=table_schema, sheet=table.info.sheet)
     return changes

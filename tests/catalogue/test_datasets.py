@@ -31,10 +31,14 @@ def _observations():
 
 
 def _seed_text(source):
-    """The text of the source document a row's `source` names, e.g. '... (004_188d96d908c85609.txt), ...'."""
-    match = re.search(r"\((\d{3}_[0-9a-f]{16}\.txt)\)", source)
-    assert match, f"source names no document file: {source}"
-    return (SEEDS / match[1]).read_text(encoding="utf-8")
+    """The text of the source document a row's `source` cites by name, e.g. "Corporate Strategy 2024-28 'Our City,
+    Our Wellbeing', Priority 3 ..." (the published text names no internal file: catalogue/documents.py maps it)."""
+    from stoke_opendata.catalogue.documents import _FILE_NAME, document_of_source
+
+    assert not _FILE_NAME.search(source), f"source names an internal file: {source}"
+    document = document_of_source(source)
+    assert document, f"source cites no known document: {source}"
+    return (SEEDS / document).read_text(encoding="utf-8")
 
 
 # ---- discovery -----------------------------------------------------------------------------------

@@ -82,9 +82,11 @@ def test_outlier_uses_history_and_the_submission(tmp_path):
         {"indicator_id": ["employment-rate"] * 10, "area_code": ["E06000021"] * 10, "period": [str(y) for y in years], "value": [66.0 + (y % 3) * 0.5 for y in years]}
     )
     assert meaning(tmp_path, [row(0, period="2023", value="67.0", lower_ci="", upper_ci="")], history) == []
-    assert meaning(tmp_path, [row(0, period="2023", value="6.7", lower_ci="", upper_ci="")], history) == [("outlier", 2, "value")]
-    # too short a series: no judgement
-    assert meaning(tmp_path, [row(0, period="2023", value="6.7", lower_ci="", upper_ci="")], history.head(3)) == []
+    assert meaning(tmp_path, [row(0, period="2023", value="30.0", lower_ci="", upper_ci="")], history) == [("outlier", 2, "value")]
+    # a slipped decimal point is said once, by the plausibility check (with the value probably meant)
+    assert meaning(tmp_path, [row(0, period="2023", value="6.7", lower_ci="", upper_ci="")], history) == [("implausible-value", 2, "value")]
+    # too short a series for an outlier: no judgement (the plausibility check needs one figure: a factor of 5)
+    assert meaning(tmp_path, [row(0, period="2023", value="30.0", lower_ci="", upper_ci="")], history.head(3)) == []
 
 
 def test_gap_consistency(tmp_path):

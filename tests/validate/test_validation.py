@@ -21,7 +21,8 @@ TRIGGERS = {
     "blank-label": ([r + ",x,y" for r in GOOD], HEADER + ",,unit"),
     "duplicate-label": ([r + ",x" for r in GOOD], HEADER + ",notes"),
     "extra-label": ([r + ",x" for r in GOOD], HEADER + ",unit"),
-    "missing-label": ([r.rsplit(",", 1)[0] for r in GOOD], HEADER.rsplit(",", 1)[0]),
+    # a required column (a steward may leave out the optional ones)
+    "missing-label": ([r.split(",", 1)[1] for r in GOOD], HEADER.split(",", 1)[1]),
     "blank-row": ([GOOD[0], ",,,,,,,,,,,", GOOD[1]], HEADER),
     "extra-cell": ([GOOD[0] + ",stray"], HEADER),
     "missing-cell": (["employment-rate,E06000021,Stoke-on-Trent,2023,68.1"], HEADER),
@@ -52,8 +53,13 @@ SAFETY = {"small-count-unsuppressed", "suppressed-cell-derivable", "formula-inje
 PACKAGES = {"schema-error", "field-error", "foreign-key-unchecked", "resource-skipped", "resource-error", "byte-count", "hash-count", "encoding-error"}
 
 
+# a steward's mistakes (a title row above a workbook's header, a renamed header, a figure a power of ten off its
+# history) are triggered one by one in test_steward_messages.py, with the file that triggers each
+STEWARD = {"header-not-first", "renamed-label", "implausible-value"}
+
+
 def test_every_code_has_a_trigger():
-    assert set(CODES) - SAFETY - PACKAGES <= set(TRIGGERS) | set(SCHEMA_TRIGGERS), set(CODES) - SAFETY - PACKAGES - set(TRIGGERS) - set(SCHEMA_TRIGGERS)
+    assert set(CODES) - SAFETY - PACKAGES - STEWARD <= set(TRIGGERS) | set(SCHEMA_TRIGGERS), set(CODES) - SAFETY - PACKAGES - STEWARD - set(TRIGGERS) - set(SCHEMA_TRIGGERS)
 
 
 def _validate(path, schema=None):

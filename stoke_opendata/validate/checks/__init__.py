@@ -12,7 +12,7 @@ from stoke_opendata.validate.problems import Problem
 from stoke_opendata.catalogue.vocabulary import RATE_MULTIPLIERS, UNITS
 
 # importing a module registers its checks
-from stoke_opendata.validate.checks import bounds, gaps, intervals, outliers, periods, rates, values  # noqa: E402,F401
+from stoke_opendata.validate.checks import bounds, gaps, intervals, outliers, periods, plausibility, rates, values  # noqa: E402,F401
 from stoke_opendata.validate.checks import disclosure_risk, formula_injection  # noqa: E402,F401  (safety: docs/safety.md)
 
 OBSERVATION_FIELDS = {"indicator_id", "value"}
@@ -116,6 +116,11 @@ def run_checks(ctx: Context, checks: list[Check] | None = None) -> list[Problem]
     for check in chosen:
         if not isinstance(check, RowCheck):
             problems.extend(check.run(ctx))
+    # one message per mistake: a value a power of ten off its history is said once, with the value probably
+    # meant (implausible-value), not again as a plain outlier
+    implausible = {p.row for p in problems if p.code == "implausible-value"}
+    if implausible:
+        problems = [p for p in problems if not (p.code == "outlier" and p.row in implausible)]
     return problems
 
 

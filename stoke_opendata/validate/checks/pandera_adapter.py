@@ -10,7 +10,8 @@ frame is handed to polars), so there is one rule set: nothing here restates a ru
 
 `validate` does not go through pandera (importing pandera.polars costs about a second, docs/validation.md);
 tests/test_pandera_schema.py proves both engines flag the same rows of the validation corpus.
-Warnings that need history or the whole table (outlier, gap-inconsistent, disclosure risk) are not included.
+Warnings that need the whole table (outlier, gap-inconsistent, disclosure risk) are not included; the plausibility
+warning is a row rule over the series' history, included when a history is given.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def _pandas_type(ftype: str):
     return {"number": "float64", "integer": "Int64", "year": "Int64", "boolean": "boolean", "date": "datetime64[ns]", "datetime": "datetime64[ns]"}.get(ftype, str)
 
 
-def build_schema(table_schema: dict, definitions: dict[str, dict], references=None, backend: str = "polars", name: str = "observations"):
+def build_schema(table_schema: dict, definitions: dict[str, dict], references=None, backend: str = "polars", name: str = "observations", history=None):
     """A pandera DataFrameSchema for `table_schema` whose meaning checks use `definitions` (id -> checks.definition_of).
     `references(resource, fields)` gives the key table of a foreign key (None: not checked)."""
     if backend not in ("polars", "pandas"):
@@ -70,7 +71,7 @@ def build_schema(table_schema: dict, definitions: dict[str, dict], references=No
                                           coerce=True, description=spec.get("description"))
     primary = table_schema.get("primaryKey")
     primary = [primary] if isinstance(primary, str) else primary
-    made = meaning_checks(pa, types, definitions, backend)
+    made = meaning_checks(pa, types, definitions, backend, history=history)
     return _schema_class(pa.DataFrameSchema, backend)(columns, checks=made, strict=True, unique=primary or None, name=name,
                                                       report_duplicates="all")
 
@@ -135,11 +136,11 @@ def _foreign_keys(table_schema: dict, references) -> dict[str, list]:
     return found
 
 
-def meaning_checks(pa, types: dict[str, str], definitions: dict[str, dict], backend: str, checks=None) -> list:
+def meaning_checks(pa, types: dict[str, str], definitions: dict[str, dict], backend: str, checks=None, history=None) -> list:
     """One pandera Check per rule (per rule and indicator where the rule reads the indicator's definition)."""
-    probe = _probe_context(types, definitions)
+    probe = _probe_context(types, definitions, history)
     chosen = list(REGISTRY if checks is None else checks)
-    rules = RuleMasks(types, definitions, chosen, backend)
+    rules = RuleMasks(types, definitions, chosen, backend, history)
     made = []
     for check in chosen:
         if not isinstance(check, RowCheck) or not check.applies(probe):
@@ -186,8 +187,8 @@ class RuleMasks:
     row as the fast engine joins them) and shared by the schema's checks; a check adds its indicator filter.
     The schema forgets the frame when its validate call ends."""
 
-    def __init__(self, types: dict[str, str], definitions: dict[str, dict], checks, backend: str):
-        self.types, self.definitions, self.checks, self.backend = types, definitions, checks, backend
+    def __init__(self, types: dict[str, str], definitions: dict[str, dict], checks, backend: str, history=None):
+        self.types, self.definitions, self.checks, self.backend, self.history = types, definitions, checks, backend, history
         self.reset()
 
     def reset(self):
@@ -222,7 +223,7 @@ class RuleMasks:
         # a blank cell, not text that is no number (that is a type error, as the CLI says)
         blank = frame["value"].is_null() if "value" in present else pl.lit(True)
         typed = typed.with_columns(blank.alias("_value_blank"))
-        ctx = Context(path="DataFrame", frame=typed, raw=None, present=present, definitions=self.definitions)
+        ctx = Context(path="DataFrame", frame=typed, raw=None, present=present, definitions=self.definitions, history=self.history)
         exprs, keys = [], []
         for check in self.checks:
             if isinstance(check, RowCheck) and check.applies(ctx):
@@ -243,7 +244,7 @@ def _cast(pl, name: str, ftype: str):
     return col.cast(target, strict=False).alias(name)
 
 
-def _probe_context(types: dict[str, str], definitions: dict[str, dict]) -> Context:
+def _probe_context(types: dict[str, str], definitions: dict[str, dict], history=None) -> Context:
     """A frame with one row per indicator (text fields "?", numbers blank) and its definition joined: the rules
     built over it show, through the columns their expressions read, which depend on the definitions."""
     import polars as pl
@@ -256,7 +257,7 @@ def _probe_context(types: dict[str, str], definitions: dict[str, dict]) -> Conte
     attributes = {a: [definitions.get(i, {}).get(k) for i in ids] for k, a in _ATTRIBUTES.items()}
     attributes["_value_blank"] = [True] * len(ids)
     frame = frame.with_columns(pl.DataFrame(attributes, strict=False).get_columns())
-    return Context(path="probe", frame=frame, raw=None, present=set(types), definitions=definitions)
+    return Context(path="probe", frame=frame, raw=None, present=set(types), definitions=definitions, history=history)
 
 
 def _from_pandas(frame, types: dict[str, str]):
@@ -288,7 +289,7 @@ def pandera_failures(ctx: Context, checks=None) -> dict[str, set[int]]:
     kinds = {pl.Float64: "number", pl.Int64: "integer", pl.Boolean: "boolean", pl.Date: "date", pl.Datetime: "datetime"}
     types = {n: kinds.get(ctx.frame.schema[n], "string") for n in ctx.present if n in ctx.frame.columns}
     frame = ctx.raw.select(sorted(types)) if ctx.raw is not None else ctx.frame.select(sorted(types))
-    schema = pa.DataFrameSchema(checks=meaning_checks(pa, types, ctx.definitions, "polars", checks))
+    schema = pa.DataFrameSchema(checks=meaning_checks(pa, types, ctx.definitions, "polars", checks, history=ctx.history))
     rows = ctx.frame[ROW]
     found: dict[str, set[int]] = {}
     try:

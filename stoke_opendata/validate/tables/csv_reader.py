@@ -9,11 +9,12 @@ from pathlib import Path
 from stoke_opendata.errors import InputError
 from stoke_opendata.validate.problems import FileInfo, Problem
 from stoke_opendata.validate.tables.sniff import DELIMITERS, HEAD_BYTES, _decode_head, _first_record, _read_head, _sniff_delimiter, _sniff_kind
+from stoke_opendata.validate.tables.header import SEARCH_ROWS, header_index, header_problem, normal_label
 from stoke_opendata.validate.tables.table import ROW, Table, column_name
 from stoke_opendata.validate.tables.xlsx_reader import read_xlsx
 
 
-def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
+def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_names: set[str] | None = None) -> Table:
     """Read a CSV as text, detecting BOM, encoding (UTF-8, else cp1252/latin-1; UTF-16), delimiter, line endings."""
     import polars as pl
 
@@ -29,6 +30,12 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
     eol = "\n"
     if "\r" in text and "\n" not in text:
         eol = "\r"  # old Mac line endings
+    skip = title_lines(text, eol, schema_names) if schema_names else 0
+    if skip:  # title lines above the header: read from the header on, and say where it is (one problem)
+        source_bytes = _transcode(path, encoding, shown) if encoding not in ("utf-8", "utf-8-sig") else path.read_bytes().lstrip(b"\xef\xbb\xbf")
+        title_rows = _head_records(text, eol)[:skip]
+        kept = source_bytes.split(eol.encode(), skip)[-1]
+        text = kept[:HEAD_BYTES].decode("utf-8", errors="replace")
     first_line = text.lstrip("\ufeff").split(eol, 1)[0].rstrip("\r")
     delimiter = _sniff_delimiter(first_line)
     header = _first_record(text.lstrip("\ufeff").replace("\r\n", "\n") if eol == "\n" else text.replace("\r", "\n"), delimiter)
@@ -36,7 +43,9 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
     problems: list[Problem] = []
 
     source: object = str(path)
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if skip:
+        source = kept
+    elif encoding not in ("utf-8", "utf-8-sig"):
         source = _transcode(path, encoding, shown)
     try:
         frame, lines = _polars_read(pl, source, delimiter, eol, width, pad)
@@ -58,6 +67,9 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
     data = frame.slice(1)
     del frame
     counts, extras = _field_counts(pl, lines, data, width, delimiter, source, shown, eol)
+    if skip:
+        data = data.with_columns(pl.col(ROW) + skip)  # the row numbers a spreadsheet shows for the whole file
+        problems.append(header_problem(shown, title_rows, skip))
     if guessed:
         problems.append(
             Problem(
@@ -79,7 +91,32 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
             )
         )
     info = FileInfo(path=shown, format="csv", rows=data.height, encoding=encoding, delimiter=DELIMITERS[delimiter])
-    return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems, extra_values=extras)
+    return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems, extra_values=extras, header_row=skip + 1)
+
+
+def _head_records(text: str, eol: str, count: int = SEARCH_ROWS) -> list[list[str]]:
+    """The first lines of the file as records (for finding the header), whatever their delimiter; a line the
+    csv module cannot split (a stray carriage return) is split on its delimiter as it is."""
+    lines = text.lstrip("\ufeff").split(eol)[:count + 1]
+    lines = lines[:-1] if len(lines) > count else lines
+    out = []
+    for line in lines:
+        line = line.rstrip("\r")
+        delimiter = _sniff_delimiter(line) if line else ","
+        try:
+            out.append(next(csv.reader([line], delimiter=delimiter), []))
+        except csv.Error:
+            out.append(line.split(delimiter))
+    return out
+
+
+def title_lines(text: str, eol: str, schema_names: set[str]) -> int:
+    """How many lines above the header (0 when the first line is the header: only it is looked at then)."""
+    first = _head_records(text, eol, 1)
+    names = {normal_label(n) for n in schema_names}
+    if first and len({normal_label(v) for v in first[0]} & names) >= min(2, len(names)):
+        return 0  # the usual case: only the first line is read
+    return header_index(_head_records(text, eol), schema_names)
 
 
 def _unparsable(source, detail: str) -> str:

@@ -57,10 +57,12 @@ def _has_long_line(path: Path, limit: int) -> bool:
 
 
 def read_table(
-    path: str | Path, sheet: str | None = None, schema_names: set[str] | None = None, shown: str | None = None, pad: int = 0
+    path: str | Path, sheet: str | None = None, schema_names: set[str] | None = None, shown: str | None = None, pad: int = 0,
+    find_header: bool = False,
 ) -> Table:
     """Read a CSV or XLSX file by its content (the extension must not lie). `pad`: also read that many
-    cells beyond the header's width into the frame (`--fix` keeps them); a workbook is always padded."""
+    cells beyond the header's width into the frame (`--fix` keeps them); a workbook is always padded.
+    `find_header`: a steward's CSV may have title lines above its header (validate/tables/header.py)."""
     path = Path(path)
     if path.is_file():  # size limits first, from os.stat and a streaming pass (safety.py, docs/safety.md)
         _check_limits(path)
@@ -68,4 +70,4 @@ def read_table(
         return read_xlsx(path, sheet=sheet, schema_names=schema_names, shown=shown)
     if sheet is not None:
         raise UsageError("--sheet applies to Excel workbooks only", where=shown or str(path))
-    return read_csv(path, shown=shown, pad=pad)
+    return read_csv(path, shown=shown, pad=pad, schema_names=schema_names if find_header else None)

@@ -26,6 +26,7 @@ class Table:
     # record position -> the text of its first cell beyond the header's width (None if blank), for the
     # records that have more cells than the header (what an extra-cell problem shows)
     extra_values: dict = field(default_factory=dict)
+    header_row: int = 1  # the spreadsheet's row number of the header (a title row above it makes it 2 or more)
 
     @property
     def path(self) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.validate.problems import FileInfo
+from stoke_opendata.validate.tables.header import header_index, header_problem, normal_label
 from stoke_opendata.validate.tables.sniff import _read_head, _sniff_kind
 from stoke_opendata.validate.tables.table import PAD, ROW, Table, column_name
 
@@ -77,8 +78,8 @@ def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str]
                     continue
                 if first_nonempty is None:
                     first_nonempty = (name, candidate)
-                header = {v.strip() for v in candidate[0]}
-                if schema_names is None or header & schema_names:
+                header = {normal_label(v) for v in candidate[header_index(candidate, schema_names)]}
+                if schema_names is None or header & {normal_label(n) for n in schema_names}:
                     chosen, rows = name, candidate
                     break
             if chosen is None:
@@ -93,11 +94,12 @@ def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str]
         book.close()
     if not rows:
         raise InputError(f"sheet {chosen!r} is empty", where=shown)
-    header = rows[0]
+    top = header_index(rows, schema_names)  # a title row above the header: one problem, not one per column
+    header = rows[top]
     while header and not header[-1].strip():
         header = header[:-1]
     width = max(len(header), 1)
-    data_rows = rows[1:]
+    data_rows = rows[top + 1:]
     counts = []
     padded = []
     extras: dict[int, str | None] = {}
@@ -112,9 +114,11 @@ def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str]
         padded.append([v if v != "" else None for v in values])  # blank is null, as in the CSV reader
     columns = {column_name(i): [r[i] for r in padded] for i in range(width + PAD)}
     frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
-    frame = frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW))
+    frame = frame.with_columns(pl.int_range(top + 2, frame.height + top + 2, dtype=pl.Int64).alias(ROW))
     info = FileInfo(path=shown, format="xlsx", rows=frame.height, sheet=chosen)
     return Table(
+        problems=[header_problem(shown, rows, top)] if top else [],
+        header_row=top + 1,
         info=info,
         labels=[("" if v is None else v) for v in header] + [""] * (width - len(header)),
         frame=frame,

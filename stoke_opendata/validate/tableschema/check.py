@@ -50,6 +50,7 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     missing_values = [str(v) for v in missing] if isinstance(missing, list) else [""]
     width = len(table.labels)
     frame = table.frame
+    header_row = table.header_row  # the spreadsheet's row of the header (below a title row: not 1)
 
     # header --------------------------------------------------------------------------------------
     position_of: dict[str, int] = {}
@@ -57,11 +58,11 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     for index, label in enumerate(table.labels):
         where = label if label.strip() else f"column {index + 1}"
         if not label.strip():
-            problems.append(Problem(path, "blank-label", f"the header of column {index + 1} is empty", "give the column a header or delete it", row=1, column=where, value=label))
+            problems.append(Problem(path, "blank-label", f"the header of column {index + 1} is empty", "give the column a header or delete it", row=header_row, column=where, value=label))
             continue
         if label in seen:
             problems.append(
-                Problem(path, "duplicate-label", f"the header {label!r} appears twice (columns {seen[label] + 1} and {index + 1}); the second is ignored", "delete or rename one of the two columns", row=1, column=label, value=label)
+                Problem(path, "duplicate-label", f"the header {label!r} appears twice (columns {seen[label] + 1} and {index + 1}); the second is ignored", "delete or rename one of the two columns", row=header_row, column=label, value=label)
             )
             continue
         seen[label] = index
@@ -71,7 +72,7 @@ def check_structure(table: Table, schema: dict, references: References | None = 
             position_of[label.strip()] = index  # padding around a header label is not part of it (as frictionless reads it)
             seen[label.strip()] = index
         else:
-            problems.append(Problem(path, "extra-label", f"the column {label!r} is not in the {schema_label or 'Table'} schema", label_hint(label, names), row=1, column=label, value=label))
+            problems.append(Problem(path, "extra-label", f"the column {label!r} is not in the {schema_label or 'Table'} schema", label_hint(label, names), row=header_row, column=label, value=label))
     for name in names:
         if name not in position_of:
             required = bool((specs[name].get("constraints") or {}).get("required"))
@@ -81,7 +82,7 @@ def check_structure(table: Table, schema: dict, references: References | None = 
                     "missing-label",
                     f"the column {name!r} is missing" + (" (it is required)" if required else ""),
                     f"add a column headed {name!r}" + ("" if required else " (its cells may be left blank)"),
-                    row=1,
+                    row=header_row,
                     column=name,
                 )
             )

@@ -65,14 +65,14 @@ def _plain_number(text: str) -> bool:
 
 def pattern_hint(pattern: str, value: str, description: str | None) -> str:
     if pattern == GSS_CODE:
-        return "an ONS GSS area code is a capital letter and 8 digits, for example E06000021 (Stoke-on-Trent)"
+        return "write the area's ONS code, a capital letter and 8 digits (E06000021 is Stoke-on-Trent); schemas/areas.csv lists every area the catalogue knows"
     if pattern == SLUG:
         if value.lower().replace(" ", "-").replace("_", "-") != value and re.fullmatch(SLUG, value.strip().lower().replace(" ", "-").replace("_", "-")):
             return f"write {value.strip().lower().replace(' ', '-').replace('_', '-')!r}: lowercase words joined by hyphens"
         return "lowercase letters and digits joined by hyphens, for example healthy-life-expectancy-male"
-    if description:
-        return f"must match {pattern}. {description}"
-    return f"must match the pattern {pattern}"
+    if description:  # plain words first; the pattern only as a detail
+        return f"{description} (the exact form: {pattern})"
+    return f"write it in the form the schema gives (the exact form: {pattern})"
 
 
 def enum_hint(value: str, options: list) -> str:
