@@ -23,6 +23,7 @@ class StatusReport:
     datasets: list = field(default_factory=list)  # portal.status.DatasetStatus
     waiting: dict[str, list[str]] = field(default_factory=dict)  # package -> what the next release changes
     last_release: dict | None = None  # the run log's last released run
+    marked: int = 0  # resources marked for the next release to repair (repair=True)
 
     @property
     def drift(self) -> bool:
@@ -30,7 +31,7 @@ class StatusReport:
 
     def to_dict(self) -> dict:
         return {"portal": self.portal, "drift": self.drift, "datasets": [d.to_dict() for d in self.datasets],
-                "waiting": self.waiting, "last_release": self.last_release}
+                "waiting": self.waiting, "last_release": self.last_release, "marked_for_repair": self.marked}
 
 
 def _hashes(package_dir: Path) -> dict[str, str]:
@@ -72,11 +73,12 @@ def _last_release(run_log) -> dict | None:
 
 
 def portal_status(names=(), *, out_dir="out", portal: str | None = None, run_log=None,
-                  waiting: bool = True) -> StatusReport:
-    """Compare the built packages in `out_dir` (all, or those named) with the portal; see the module doc."""
+                  waiting: bool = True, repair: bool = False) -> StatusReport:
+    """Compare the built packages in `out_dir` (all, or those named) with the portal; see the module doc.
+    `repair`: mark each drifted file so that the next release uploads the released copy again."""
     from stoke_opendata.portal import client as portal_client
     from stoke_opendata.portal.local_package import read_package
-    from stoke_opendata.portal.status import dataset_status
+    from stoke_opendata.portal.status import dataset_status, mark_for_repair
 
     out = Path(out_dir)
     built = {p.parent.name: p.parent for p in sorted(out.glob("*/datapackage.json"))} if out.is_dir() else {}
@@ -90,6 +92,8 @@ def portal_status(names=(), *, out_dir="out", portal: str | None = None, run_log
     with portal_client.PortalClient(settings) as client:
         for name, directory in chosen.items():
             report.datasets.append(dataset_status(client, read_package(directory)))
+            if repair:
+                report.marked += mark_for_repair(client, report.datasets[-1])
     if waiting:
         report.waiting = _waiting(built)
     report.last_release = _last_release(run_log)

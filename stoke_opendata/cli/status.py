@@ -18,8 +18,11 @@ import click
 @click.option("--portal", metavar="URL", help="The CKAN portal (default: CKAN_URL, then the config file).")
 @click.option("--log-json", "log_json", metavar="FILE", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="The release's run log: when it last released.")
+@click.option("--repair", is_flag=True,
+              help="Mark each drifted file on the portal so that the next release uploads the released copy "
+                   "again (needs the publishing token).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def command(names, out_dir, portal, log_json, fmt):
+def command(names, out_dir, portal, log_json, repair, fmt):
     """Compare each released package with the portal: every file's sha256 fetched back, DataStore row
     counts, the publish plan; say when it was last released and what the next release would change.
 
@@ -28,7 +31,7 @@ def command(names, out_dir, portal, log_json, fmt):
     """
     from stoke_opendata.api.status import portal_status
 
-    report = portal_status(list(names), out_dir=out_dir, portal=portal, run_log=log_json)
+    report = portal_status(list(names), out_dir=out_dir, portal=portal, run_log=log_json, repair=repair)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -45,4 +48,6 @@ def command(names, out_dir, portal, log_json, fmt):
                 click.echo(f"waiting: {name}: {', '.join(what)}")
         else:
             click.echo("waiting: nothing (the next release would change no file)")
+        if report.marked:
+            click.echo(f"marked {report.marked} drifted file(s): the next release uploads the released copies again")
     raise click.exceptions.Exit(1 if report.drift else 0)

@@ -25,6 +25,7 @@ class DatasetStatus:
     files: int = 0
     rows: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # path -> (ours, DataStore's)
     modified: str | None = None  # the portal's metadata_modified
+    stale: dict[str, str] = field(default_factory=dict)  # resource id -> the owned field a repair resets
 
     def to_dict(self) -> dict:
         return {"name": self.name, "state": self.state, "problems": self.problems, "files": self.files,
@@ -66,6 +67,7 @@ def dataset_status(client, package: LocalPackage) -> DatasetStatus:
             if local.path != DESCRIPTOR:  # the portal's descriptor differs by design (portal URLs): the plan checks it
                 _size, digest = client.download(res["url"], Path(tmp) / "file")
                 if digest != local.sha256:
+                    status.stale[res["id"]] = "sha256"
                     status.problems.append(f"{local.path}: the portal's file is not the one released "
                                            f"(sha256 {digest[:12]}, released {local.sha256[:12]})")
             if local.tabular:
@@ -75,8 +77,19 @@ def dataset_status(client, package: LocalPackage) -> DatasetStatus:
                     found = client.action("datastore_search", resource_id=res["id"], limit=0).get("total")
                 status.rows[local.path] = (expected, found)
                 if found != expected:
+                    status.stale.setdefault(res["id"], "datastore_sha256")
                     status.problems.append(f"{local.path}: DataStore has {found if found is not None else 'no'} "
                                            f"rows, the package {expected}")
     if status.problems:
         status.state = "drift"
     return status
+
+
+def mark_for_repair(client, status: DatasetStatus) -> int:
+    """Make the next release put the released copy back: the portal's record of what we sent (the sha256 of a
+    file, or of the DataStore's load) is reset on each drifted resource, so the publish plan sees it as
+    changed. Publishing trusts that record to stay cheap (no download per run); this is how status, which
+    did download, tells it otherwise. Needs the publishing token. Returns the resources marked."""
+    for resource_id, owned_field in status.stale.items():
+        client.action("resource_patch", id=resource_id, **{owned_field: "drift-seen-by-status"})
+    return len(status.stale)

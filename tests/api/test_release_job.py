@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 
 from faultproxy import FaultProxy
 
@@ -134,14 +135,22 @@ def test_a_portal_down_mid_release_is_one_line_one_alert_and_the_next_run_comple
     up = urlsplit(portal.url)
     log, out = tmp_path / "release.jsonl", tmp_path / "out"
     args = ["release", "indicator-definitions", "--out", out, "--log-json", log]
+    code, _, err = run_cli(["release", "indicator-definitions", "--out", tmp_path / "first"], env=portal.env())
+    assert code == 0, err
+    shown = requests.get(f"{portal.url}/api/3/action/package_show", params={"id": "stoke-indicator-definitions"},
+                         timeout=30).json()["result"]
+    [areas] = [r for r in shown["resources"] if r.get("package_path") == "data/areas.csv"]
+    r = requests.post(f"{portal.url}/api/3/action/resource_patch", json={"id": areas["id"], "sha256": "stale"},
+                      headers={"Authorization": portal.token}, timeout=60)
+    assert r.status_code == 200  # so this release has a file to upload
     with FaultProxy((up.hostname, up.port), rate=0.0, faults=("503",)) as proxy:
         def go_down(n, method, path):
-            if n == 5:  # the portal goes down after four requests: from here on, every answer is 503
+            if "package_revise" in path:  # the upload reaches CKAN, then the portal goes down: 503 from here on
                 proxy.rate = 1.0
         proxy.on_request = go_down
         env = portal.env(CKAN_URL=proxy.url, STOKE_OPENDATA_RETRIES="1", STOKE_OPENDATA_ALERT_URL=receiver.url)
         code, _, err = run_cli(args, env=env)
-        assert code == 2 and proxy.requests >= 5
+        assert code == 2 and any("package_revise" in path for _, path, _ in proxy.log), err
         assert len([line for line in err.splitlines() if line.startswith("error: ")]) == 1, err
         assert len(receiver.posts) == 1
         proxy.rate, proxy.on_request = 0.0, None  # the portal is back
@@ -151,6 +160,8 @@ def test_a_portal_down_mid_release_is_one_line_one_alert_and_the_next_run_comple
         assert code == 0 and "nothing changed, 0 bytes uploaded" in text
     records = _lines(log)
     assert [r["outcome"] for r in records] == ["failed", "released", "released"]
+    code, _, err = run_cli(["status", "stoke-indicator-definitions", "--out", out], env=portal.env())
+    assert code == 0, err  # the portal holds exactly what was released
     assert records[2]["bytes_uploaded"] == 0 and records[2]["api_calls"] > 0 and records[0]["error"].startswith("error: ")
     assert len(receiver.posts) == 1, "only the failed run alerts"
     assert portal.token not in log.read_text()
