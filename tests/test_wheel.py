@@ -38,7 +38,7 @@ def installed(tmp_path_factory):
     assert code == 0, err
     [wheel] = (work / "dist").glob("stoke_opendata-*.whl")
     shutil.rmtree(ROOT / "build", ignore_errors=True)  # the build's scratch folder, not ours to keep
-    venv.EnvBuilder(with_pip=True).create(work / "venv")
+    venv.EnvBuilder(with_pip=True, upgrade_deps=True).create(work / "venv")  # current pip and setuptools
     python = work / "venv" / "bin" / "python"
     code, out, err = run([python, "-m", "pip", "install", "-q", wheel], cwd=work, env=env)
     assert code == 0, err

@@ -26,7 +26,6 @@ import click
               help="Append one JSON line per run to FILE: start, end, datasets, API calls and bytes uploaded, "
                    "outcome, the error line on failure, the alert sent.")
 @click.option("--if-running", "if_running", type=click.Choice(["exit", "wait"]), default="exit", show_default=True,
-              envvar="STOKE_OPENDATA_RELEASE_IF_RUNNING",
               help="When another release holds the lock on --out: exit 0 at once saying so, or wait for it "
                    "(up to STOKE_OPENDATA_RELEASE_WAIT seconds, default 900).")
 def command(names, out_dir, site_dir, portal, no_prune, fmt, log_json, if_running):
