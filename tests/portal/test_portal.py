@@ -32,9 +32,9 @@ SECRET = "not-a-real-token-0123456789"
 
 def test_settings_from_option_then_env(monkeypatch, tmp_path):
     monkeypatch.setenv("STOKE_OPENDATA_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.setenv("CKAN_URL", "http://env.example:5000/")
+    monkeypatch.setenv("CKAN_URL", "https://env.example:5000/")
     monkeypatch.setenv("CKAN_API_TOKEN", SECRET)
-    assert resolve_settings().url == "http://env.example:5000"
+    assert resolve_settings().url == "https://env.example:5000"
     settings = resolve_settings("https://option.example")
     assert settings.url == "https://option.example"
     assert settings.token == SECRET
@@ -44,13 +44,13 @@ def test_settings_from_option_then_env(monkeypatch, tmp_path):
 
 def test_settings_from_config_file(monkeypatch, tmp_path):
     config = tmp_path / "portal.toml"
-    config.write_text(f'[portal]\nurl = "http://cfg.example"\napi_token = "{SECRET}"\n', encoding="utf-8")
+    config.write_text(f'[portal]\nurl = "https://cfg.example"\napi_token = "{SECRET}"\n', encoding="utf-8")
     config.chmod(0o600)
     monkeypatch.delenv("CKAN_URL", raising=False)
     monkeypatch.delenv("CKAN_API_TOKEN", raising=False)
     monkeypatch.setenv("STOKE_OPENDATA_CONFIG", str(config))
     settings = resolve_settings()
-    assert (settings.url, settings.token) == ("http://cfg.example", SECRET)
+    assert (settings.url, settings.token) == ("https://cfg.example", SECRET)
 
 
 def test_config_file_readable_by_others_is_refused(monkeypatch, tmp_path):
