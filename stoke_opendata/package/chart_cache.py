@@ -14,6 +14,7 @@ Charts not in the cache are drawn in STOKE_OPENDATA_CHART_WORKERS processes (def
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -36,18 +37,24 @@ def cache_dir() -> Path:
     return Path(base) / "stoke-opendata" / "charts"
 
 
-def style_fingerprint() -> str:
-    """Everything outside the spec that decides a chart's pixels: the drawing code and constants of
-    charts.py and the matplotlib version."""
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """charts.py's source and the matplotlib version: fixed for the life of a process."""
     from importlib.metadata import version
 
     from stoke_opendata.package import charts
 
-    h = hashlib.sha256(Path(charts.__file__).read_bytes())
-    style = (charts.CITY_COLOUR, charts.COMPARATOR_COLOUR, charts.TARGET_COLOUR, charts._SIZE_INCHES, charts._DPI,
-             charts._MAX_TICKS, sorted(charts.UNIT_LABELS.items()), version("matplotlib"))
-    h.update(repr(style).encode("utf-8"))
-    return h.hexdigest()
+    return hashlib.sha256(Path(charts.__file__).read_bytes() + version("matplotlib").encode()).hexdigest()
+
+
+def style_fingerprint() -> str:
+    """Everything outside the spec that decides a chart's pixels: the drawing code and constants of
+    charts.py and the matplotlib version (the constants read afresh: they can be changed at run time)."""
+    from stoke_opendata.package import charts
+
+    style = (_code_fingerprint(), charts.CITY_COLOUR, charts.COMPARATOR_COLOUR, charts.TARGET_COLOUR,
+             charts._SIZE_INCHES, charts._DPI, charts._MAX_TICKS, sorted(charts.UNIT_LABELS.items()))
+    return hashlib.sha256(repr(style).encode("utf-8")).hexdigest()
 
 
 def chart_key(spec, fmt: str, style: str) -> str:
