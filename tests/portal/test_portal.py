@@ -266,7 +266,10 @@ def test_portal_module_is_the_only_one_importing_http_libraries():
     for dirpath, _dirs, files in os.walk(root):
         for name in files:
             relative = os.path.relpath(os.path.join(dirpath, name), root)
-            if name.endswith(".py") and relative != os.path.join("portal", "client.py"):
+            # portal/alert.py: the release job's webhook (pyproject.toml's "Only portal.client and portal.alert
+            # speak HTTP" contract names both)
+            if name.endswith(".py") and relative not in (os.path.join("portal", "client.py"),
+                                                         os.path.join("portal", "alert.py")):
                 text = open(os.path.join(dirpath, name), encoding="utf-8").read()
                 if any(f"import {lib}" in text or f"from {lib}" in text
                        for lib in ("requests", "ckanapi", "urllib.request", "http.client", "urllib3")):
