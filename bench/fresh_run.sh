@@ -10,7 +10,7 @@
 set -euo pipefail
 REF=${1:?usage: fresh_run.sh REF DIR}
 DIR=${2:?usage: fresh_run.sh REF DIR}
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && git rev-parse --show-toplevel)
+REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && git rev-parse --show-toplevel)}
 rm -rf "$DIR"
 git clone -q "$REPO" "$DIR"
 cd "$DIR"
