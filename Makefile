@@ -13,10 +13,19 @@ SITE := .portal/public/$(SITE_PATH)
 
 .PHONY: run test install portal portal-down browser bench soak docs clean
 
-$(STAMP): pyproject.toml
+# Two stamps: `make run` installs only what the main job needs ($(RUN_STAMP): the package and its runtime
+# dependencies); `make test` (and bench, soak, docs) add the dev and spark extras and Java for Spark.
+RUN_STAMP := $(VENV)/.installed-run
+
+$(RUN_STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11"; exit 2; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	@test -x $(BIN)/python || $(PYTHON) -m venv --upgrade-deps $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip setuptools
+	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m compileall -q stoke_opendata
+	@touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev,spark]'
 	bash tools/ensure-java.sh
 	@# byte-compile the package as installing a wheel would (an editable install does not, and where
@@ -30,7 +39,7 @@ install: $(STAMP)
 # function jobs and the portal's approval share): validate and package every bundled dataset, publish the
 # packages (each dataset's url pointing at its page on the site; pruning files an older build published),
 # then build the residents' site from the packages, linked to the portal and served by it; print where it is.
-run: $(STAMP)
+run: $(RUN_STAMP)
 	bash portal/up.sh
 	source .portal/env && STOKE_OPENDATA_SITE_URL="$${STOKE_OPENDATA_SITE_URL:-$$CKAN_URL/$(SITE_PATH)}" \
 	  $(BIN)/stoke-opendata release --out $(OUT) --site $(SITE) && \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stop the local CKAN test portal started by portal/up.sh. PostgreSQL and Redis are left running
-# (other programs may use them); the databases and .portal/ are kept, so `make portal` is quick again.
+# Stop the local CKAN test portal started by portal/up.sh, and its own Redis. PostgreSQL is left running
+# (other programs may use it); the databases and .portal/ are kept, so `make portal` is quick again.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 P="$ROOT/.portal"
@@ -14,3 +14,7 @@ else
   echo "portal: CKAN is not running" >&2
 fi
 rm -f "$P/ckan.pid"
+# this checkout's own Redis (portal/up.sh starts one per checkout, on a unix socket with a password)
+if [ -f "$P/redis.pid" ] && kill -0 "$(cat "$P/redis.pid")" 2>/dev/null; then
+  kill "$(cat "$P/redis.pid")" && echo "portal: stopped Redis (pid $(cat "$P/redis.pid"))" >&2
+fi

@@ -99,19 +99,28 @@ fi
 for _ in $(seq 1 30); do as_postgres psql -p "$PG_PORT" -qtAc 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
 psql_admin() { as_postgres psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -qtA "$@"; }
 
-# ---- Redis (sessions and jobs; the Action API does not need it, CKAN's start-up does)
-if ! redis-cli -h $HOST -p 6379 ping >/dev/null 2>&1; then
-  say "starting Redis"
-  redis-server --daemonize yes --bind $HOST --port 6379 --save '' --appendonly no >/dev/null \
-    || die "could not start redis-server"
+# ---- Redis (sessions and jobs; the Action API does not need it, CKAN's start-up does): this checkout's own,
+# on a unix socket in a 0700 folder and with a password, both read from files (never on a command line)
+REDIS_SOCK="$P/redis.sock"
+if [ ${#REDIS_SOCK} -gt 100 ]; then  # unix socket paths are limited to ~107 bytes
+  REDIS_SOCK="/tmp/stoke-redis-$SUFFIX/redis.sock"; mkdir -p -m 700 "$(dirname "$REDIS_SOCK")"
+fi
+if [ ! -f "$P/redis-password" ]; then (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$P/redis-password"); fi
+REDIS_PW=$(cat "$P/redis-password")
+(umask 077; printf '%s\n' "port 0" "unixsocket $REDIS_SOCK" "unixsocketperm 700" "requirepass $REDIS_PW" \
+  "daemonize yes" "pidfile $P/redis.pid" "logfile $P/redis.log" "dir $P" 'save ""' "appendonly no" >"$P/redis.conf")
+if ! REDISCLI_AUTH="$REDIS_PW" redis-cli -s "$REDIS_SOCK" ping 2>/dev/null | grep -q PONG; then
+  say "starting Redis (this checkout's, on $REDIS_SOCK, with a password)"
+  redis-server "$P/redis.conf" >/dev/null || die "could not start redis-server; see $P/redis.log"
+  for _ in $(seq 1 20); do REDISCLI_AUTH="$REDIS_PW" redis-cli -s "$REDIS_SOCK" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
 fi
 
 # ---- CKAN in its own venv (its pins clash with the project's)
 if [ ! -f "$VENV/.ckan-$CKAN_VERSION" ]; then
   command -v "$PYTHON" >/dev/null || die "$PYTHON not found; CKAN $CKAN_VERSION needs Python 3.11"
   say "installing ckan[requirements]==$CKAN_VERSION into $VENV (about a minute)"
-  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip >"$P/pip.log" 2>&1 || die "pip upgrade failed; see $P/pip.log"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv --upgrade-deps "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip setuptools >"$P/pip.log" 2>&1 || die "pip upgrade failed; see $P/pip.log"
   "$VENV/bin/python" -m pip install -q "ckan[requirements]==$CKAN_VERSION" >>"$P/pip.log" 2>&1 \
     || die "pip install ckan[requirements]==$CKAN_VERSION failed; see $P/pip.log"
   touch "$VENV/.ckan-$CKAN_VERSION"
@@ -168,10 +177,11 @@ if [ ! -f "$P/db-password" ]; then (umask 077; head -c 18 /dev/urandom | base64 
 DB_PW=$(cat "$P/db-password")
 role_exists() { [ "$(psql_admin -c "select 1 from pg_roles where rolname='$1'")" = 1 ]; }
 db_exists() { [ "$(psql_admin -c "select 1 from pg_database where datname='$1'")" = 1 ]; }
-role_exists "$DB_USER" || psql_admin -c "create role \"$DB_USER\" login password '$DB_PW'"
-role_exists "$DB_RO_USER" || psql_admin -c "create role \"$DB_RO_USER\" login password '$DB_PW'"
-psql_admin -c "alter role \"$DB_USER\" password '$DB_PW'" >/dev/null
-psql_admin -c "alter role \"$DB_RO_USER\" password '$DB_PW'" >/dev/null
+# the password goes to psql on stdin, never in its argv (which every local user can read in ps)
+role_exists "$DB_USER" || psql_admin <<<"create role \"$DB_USER\" login password '$DB_PW'"
+role_exists "$DB_RO_USER" || psql_admin <<<"create role \"$DB_RO_USER\" login password '$DB_PW'"
+psql_admin <<<"alter role \"$DB_USER\" password '$DB_PW'" >/dev/null
+psql_admin <<<"alter role \"$DB_RO_USER\" password '$DB_PW'" >/dev/null
 new_db=0
 if [ ! -f "$P/db-initialised-$DB_NAME" ]; then
   # A fresh .portal/ owns no data yet: databases of that name are left over from an earlier clone at this
@@ -188,9 +198,9 @@ db_exists "$DS_NAME" || { psql_admin -c "create database \"$DS_NAME\" owner \"$D
 
 # ---- ckan.ini (regenerated when its settings change)
 SETTINGS=(
-  "sqlalchemy.url = postgresql://$DB_USER:$DB_PW@$HOST:$PG_PORT/$DB_NAME"
-  "ckan.datastore.write_url = postgresql://$DB_USER:$DB_PW@$HOST:$PG_PORT/$DS_NAME"
-  "ckan.datastore.read_url = postgresql://$DB_RO_USER:$DB_PW@$HOST:$PG_PORT/$DS_NAME"
+  "sqlalchemy.url = postgresql://$DB_USER:__DB_PW__@$HOST:$PG_PORT/$DB_NAME"
+  "ckan.datastore.write_url = postgresql://$DB_USER:__DB_PW__@$HOST:$PG_PORT/$DS_NAME"
+  "ckan.datastore.read_url = postgresql://$DB_RO_USER:__DB_PW__@$HOST:$PG_PORT/$DS_NAME"
   "ckan.datastore.sqlalchemy.executemany_mode = values_plus_batch"
   "ckan.site_url = $URL"
   "ckan.site_id = default"
@@ -206,7 +216,7 @@ SETTINGS=(
   "ckanext.test_only_search.path = $P/search-index.sqlite3"
   "ckan.storage_path = $P/storage"
   "ckan.max_resource_size = 200"
-  "ckan.redis.url = redis://$HOST:6379/1"
+  "ckan.redis.url = unix://:__REDIS_PW__@$REDIS_SOCK?db=1"
   "ckan.auth.public_user_details = false"
   "extra_public_paths = $P/public"
 )
@@ -216,8 +226,11 @@ if [ ! -f "$INI" ] || [ "$(cat "$P/ini-hash" 2>/dev/null)" != "$settings_hash" ]
   mkdir -p "$P/storage" "$P/public"
   rm -f "$INI"
   "$CKAN" generate config "$INI" >/dev/null
-  "$CKAN" config-tool "$INI" "${SETTINGS[@]}" >/dev/null
   chmod 600 "$INI"
+  "$CKAN" config-tool "$INI" "${SETTINGS[@]}" >/dev/null
+  # the passwords replace their placeholders from the environment, not from argv
+  DB_PW="$DB_PW" REDIS_PW="$REDIS_PW" "$VENV/bin/python" -c 'import os, sys; p = sys.argv[1]; t = open(p).read()
+t = t.replace("__DB_PW__", os.environ["DB_PW"]).replace("__REDIS_PW__", os.environ["REDIS_PW"]); open(p, "w").write(t)' "$INI"
   echo "$settings_hash" >"$P/ini-hash"
   ini_written=1
 fi

@@ -29,6 +29,7 @@ COMMANDS = {
     "download": "download",
     "site": "site",
     "release": "release",
+    "status": "status",
     "template": "template",
     "datasets": "datasets",
 }

@@ -22,7 +22,13 @@ import click
               help="Keep files stoke-opendata published earlier that the package no longer has.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: what each step did as one JSON document on stdout (for jobs).")
-def command(names, out_dir, site_dir, portal, no_prune, fmt):
+@click.option("--log-json", "log_json", metavar="FILE", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Append one JSON line per run to FILE: start, end, datasets, API calls and bytes uploaded, "
+                   "outcome, the error line on failure, the alert sent.")
+@click.option("--if-running", "if_running", type=click.Choice(["exit", "wait"]), default="exit", show_default=True,
+              help="When another release holds the lock on --out: exit 0 at once saying so, or wait for it "
+                   "(up to STOKE_OPENDATA_RELEASE_WAIT seconds, default 900).")
+def command(names, out_dir, site_dir, portal, no_prune, fmt, log_json, if_running):
     """Release: validate and package the datasets, publish them to the portal, then build the site.
 
     \b
@@ -30,18 +36,31 @@ def command(names, out_dir, site_dir, portal, no_prune, fmt):
     Idempotent: a second run with nothing changed uploads 0 bytes and says so. Invalid data stops
     the release before anything is sent (exit 1); a portal error stops it with one line (exit 2),
     and the next run completes it. The API token comes from CKAN_API_TOKEN or the config file.
+    A failed run POSTs one alert to STOKE_OPENDATA_ALERT_URL (or [alert] url in the config file).
     """
-    from stoke_opendata.api import release_datasets
+    from stoke_opendata.api.release_job import release_job
 
     text = fmt == "text"
-    released = release_datasets(list(names), out_dir=out_dir, site_dir=site_dir, portal=portal, prune=not no_prune,
-                                progress=text, log=(lambda s: click.echo(s, err=True)) if text else None)
+    run = release_job(list(names), out_dir=out_dir, site_dir=site_dir, portal=portal, prune=not no_prune,
+                      log_json=log_json, if_running=if_running,
+                      progress=text, log=(lambda s: click.echo(s, err=True)) if text else None)
+    released = run.released
+    if released is None:  # another job held the lock, or the portal, the log or the settings failed
+        if not text:
+            click.echo(json.dumps({"valid": None, "job": run.record}, indent=2))
+        for line in run.lines:
+            click.echo(line, err=True)
+        raise click.exceptions.Exit(run.exit_code)
+    for line in run.lines:  # the alert's line, a run log that failed at the end (the refusal is said below)
+        if line != run.record["error"]:
+            click.echo(line, err=True)
     if not text:
         record = released.to_dict()
+        record["job"] = run.record
         if not released.valid:
             record["reports"] = {o.name: o.data or o.text for o in released.packaged.outcomes if not o.valid}
         click.echo(json.dumps(record, indent=2))
-        return 0 if released.valid else 1
+        return run.exit_code
     if not released.valid:
         for outcome in released.packaged.outcomes:
             if not outcome.valid:
@@ -62,4 +81,4 @@ def command(names, out_dir, site_dir, portal, no_prune, fmt):
     if released.site is not None:
         click.echo(f"site: {released.site.result.pages} pages in {released.site.result.directory}")
     click.echo(f"released in {released.seconds:.1f} s")
-    return 0
+    return run.exit_code

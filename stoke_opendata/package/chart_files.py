@@ -16,7 +16,8 @@ CHART_MEDIATYPES = {"png": "image/png", "svg": "image/svg+xml"}
 def _draw_charts(manifest: Manifest, work: Path, observations_rows, progress_rows, catalogue) -> list[dict]:
     """One chart per indicator with data: the package's area (or, where it has no figure, the area with
     the most figures) against the indicator's comparator, with the straight line to its target."""
-    from stoke_opendata.package.charts import ChartSpec, Series, draw
+    from stoke_opendata.package.chart_cache import draw_all
+    from stoke_opendata.package.charts import ChartSpec, Series
     from stoke_opendata.package.progress import format_number
 
     values: dict[tuple[str, str], dict[str, float]] = {}
@@ -40,6 +41,7 @@ def _draw_charts(manifest: Manifest, work: Path, observations_rows, progress_row
         return area.area_name if area else code
 
     entries = []
+    jobs = []
     for indicator_id in sorted({i for i, _ in values}):
         ind = catalogue.indicators.get(indicator_id)
         if ind is None:
@@ -85,7 +87,7 @@ def _draw_charts(manifest: Manifest, work: Path, observations_rows, progress_row
         )
         rel = f"charts/{indicator_id}.{manifest.chart_format}"
         (work / "charts").mkdir(exist_ok=True)
-        draw(spec, work / rel, manifest.chart_format)
+        jobs.append((spec, work / rel, manifest.chart_format))
         what = f"{name_of(main)} against {comparator.label}" if comparator else name_of(main)
         entries.append(
             {
@@ -97,6 +99,7 @@ def _draw_charts(manifest: Manifest, work: Path, observations_rows, progress_row
                 "indicator_title": ind.title,
             }
         )
+    draw_all(jobs)
     return entries
 
 

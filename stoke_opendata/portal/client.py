@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
 
 from stoke_opendata import __version__
 from stoke_opendata.errors import PortalError
@@ -115,6 +116,11 @@ def resolve_settings(url: Optional[str] = None, *, anonymous: bool = False) -> P
     token = None
     if not anonymous:
         token = os.environ.get("CKAN_API_TOKEN") or cfg().get("api_token") or None
+    host = (urlsplit(str(url)).hostname or "").lower()
+    if token and str(url).startswith("http://") and host not in ("localhost", "127.0.0.1", "::1") and not (
+            os.environ.get("STOKE_OPENDATA_ALLOW_HTTP", "").lower() in ("1", "true", "yes") or cfg().get("allow_http") is True):
+        raise PortalError(f"refusing to send the API token over plain http to {host}: use https, or set "
+                          "STOKE_OPENDATA_ALLOW_HTTP=1 ([portal] allow_http = true) if this network is trusted")
     return PortalSettings(url=str(url).rstrip("/"), token=token)
 
 

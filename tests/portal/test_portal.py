@@ -32,9 +32,9 @@ SECRET = "not-a-real-token-0123456789"
 
 def test_settings_from_option_then_env(monkeypatch, tmp_path):
     monkeypatch.setenv("STOKE_OPENDATA_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.setenv("CKAN_URL", "http://env.example:5000/")
+    monkeypatch.setenv("CKAN_URL", "https://env.example:5000/")
     monkeypatch.setenv("CKAN_API_TOKEN", SECRET)
-    assert resolve_settings().url == "http://env.example:5000"
+    assert resolve_settings().url == "https://env.example:5000"
     settings = resolve_settings("https://option.example")
     assert settings.url == "https://option.example"
     assert settings.token == SECRET
@@ -44,13 +44,13 @@ def test_settings_from_option_then_env(monkeypatch, tmp_path):
 
 def test_settings_from_config_file(monkeypatch, tmp_path):
     config = tmp_path / "portal.toml"
-    config.write_text(f'[portal]\nurl = "http://cfg.example"\napi_token = "{SECRET}"\n', encoding="utf-8")
+    config.write_text(f'[portal]\nurl = "https://cfg.example"\napi_token = "{SECRET}"\n', encoding="utf-8")
     config.chmod(0o600)
     monkeypatch.delenv("CKAN_URL", raising=False)
     monkeypatch.delenv("CKAN_API_TOKEN", raising=False)
     monkeypatch.setenv("STOKE_OPENDATA_CONFIG", str(config))
     settings = resolve_settings()
-    assert (settings.url, settings.token) == ("http://cfg.example", SECRET)
+    assert (settings.url, settings.token) == ("https://cfg.example", SECRET)
 
 
 def test_config_file_readable_by_others_is_refused(monkeypatch, tmp_path):
@@ -266,7 +266,10 @@ def test_portal_module_is_the_only_one_importing_http_libraries():
     for dirpath, _dirs, files in os.walk(root):
         for name in files:
             relative = os.path.relpath(os.path.join(dirpath, name), root)
-            if name.endswith(".py") and relative != os.path.join("portal", "client.py"):
+            # portal/alert.py: the release job's webhook (pyproject.toml's "Only portal.client and portal.alert
+            # speak HTTP" contract names both)
+            if name.endswith(".py") and relative not in (os.path.join("portal", "client.py"),
+                                                         os.path.join("portal", "alert.py")):
                 text = open(os.path.join(dirpath, name), encoding="utf-8").read()
                 if any(f"import {lib}" in text or f"from {lib}" in text
                        for lib in ("requests", "ckanapi", "urllib.request", "http.client", "urllib3")):
