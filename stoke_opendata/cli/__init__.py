@@ -29,6 +29,7 @@ COMMANDS = {
     "download": "download",
     "site": "site",
     "release": "release",
+    "due": "due",
 }
 
 
