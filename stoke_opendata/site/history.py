@@ -45,6 +45,7 @@ class Event:
     new: str = ""
     reason: str = ""
     by: str = ""
+    note: str = ""  # the figure's own note, as the data give it
     text: str = ""
 
 
@@ -70,16 +71,17 @@ def data_time(data: SiteData) -> str:
 
 def state(data: SiteData) -> dict:
     """The figures and statuses the site publishes now, by key."""
-    figures, statuses = {}, {}
+    figures, statuses, notes = {}, {}, {}
     for record in data.indicators.values():
         for view in record.views:
             for r in view.observations:
                 key = "|".join((view.package.name, record.id, r.get("area_code") or "", r.get("period") or ""))
                 figures[key] = [(r.get("value") or "").strip(), (r.get("status") or "").strip()]
+                notes[key] = words.clean(r.get("notes"))
             for r in view.progress:
                 key = "|".join((view.package.name, record.id, r.get("area_code") or "", r.get("target_period") or ""))
                 statuses[key] = (r.get("status") or "").strip()
-    return {"figures": figures, "statuses": statuses}
+    return {"figures": figures, "statuses": statuses, "notes": notes}
 
 
 def read_ledger(out: Path) -> dict:
@@ -101,13 +103,13 @@ def _revision_for(data: SiteData, package: str, indicator: str, area: str, perio
     return max(rows, key=lambda r: _time(r.get("revised_at")), default={})
 
 
-def _event(data: SiteData, number: int, when: str, kind: str, key: str, **extra) -> Event:
+def _event(data: SiteData, number: int, release_time: str, kind: str, key: str, **extra) -> Event:
     package, indicator, area, period = key.split("|")
     pkg = next((p for p in data.packages if p.name == package), None)
     record = data.indicators.get(indicator)
     ind = record.indicator if record else None
     return Event(id=f"{TAG}/release-{number}/{kind}/{key.replace('|', '/')}", kind=kind, release=number,
-                 when=extra.pop("when", "") or when, package=package, package_title=pkg.title if pkg else package,
+                 when=extra.pop("when", "") or release_time, package=package, package_title=pkg.title if pkg else package,
                  indicator=indicator, title=ind.title if ind else indicator, theme=ind.theme if ind else None,
                  mission=ind.mission if ind else None, area=data.area_name(area), period=period, **extra)
 
@@ -123,7 +125,7 @@ def changes(data: SiteData, before: dict | None, number: int, when: str) -> list
         indicator = key.split("|")[1]
         shown = words.figure(value, unit.get(indicator)) if value else "suppressed"
         if key not in old_figures:
-            events.append(_event(data, number, when, "added", key, new=shown))
+            events.append(_event(data, number, when, "added", key, new=shown, note=now["notes"].get(key, "")))
         elif old_figures[key] != [value, status]:
             old_value = old_figures[key][0]
             package, _, area, period = key.split("|")
@@ -131,7 +133,8 @@ def changes(data: SiteData, before: dict | None, number: int, when: str) -> list
             events.append(_event(data, number, when, "revised", key, new=shown,
                                  old=words.figure(old_value, unit.get(indicator)) if old_value else "suppressed",
                                  reason=words.clean(row.get("reason")) or "no reason was recorded",
-                                 by=words.clean(row.get("revised_by")), when=_time(row.get("revised_at"))))
+                                 by=words.clean(row.get("revised_by")), when=_time(row.get("revised_at")),
+                                 note=now["notes"].get(key, "")))
     for key in sorted(set(old_figures) - set(now["figures"])):
         indicator = key.split("|")[1]
         events.append(_event(data, number, when, "withdrawn", key,
@@ -148,11 +151,12 @@ def changes(data: SiteData, before: dict | None, number: int, when: str) -> list
 def sentence(e: Event) -> str:
     """One plain sentence for an event."""
     where = f"{e.area}, {e.period}"
+    note = f" Note: {e.note}" if e.note else ""
     if e.kind == "added":
-        return f"New figure for {where}: {e.new} ({e.package_title})."
+        return f"New figure for {where}: {e.new} ({e.package_title}).{note}"
     if e.kind == "revised":
         return (f"Figure for {where} revised from {e.old} to {e.new} ({e.package_title}). Why: {e.reason}."
-                + (f" Revised by {e.by}." if e.by else ""))
+                + (f" Revised by {e.by}." if e.by else "") + note)
     if e.kind == "withdrawn":
         return f"The figure for {where} ({e.old}) is no longer published in {e.package_title}."
     return f"Progress towards the {e.period} target for {e.area} moved from \u201c{e.old}\u201d to \u201c{e.new}\u201d ({e.package_title})."
