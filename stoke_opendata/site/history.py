@@ -90,7 +90,11 @@ def read_ledger(out: Path) -> dict:
         ledger = json.loads((Path(out) / LEDGER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {"releases": [], "state": None}
-    if not isinstance(ledger, dict) or not isinstance(ledger.get("releases"), list):
+    try:  # a ledger this code cannot read whole (edited by hand, another version) starts again
+        events_of(ledger)
+        assert all(isinstance(r["number"], int) and isinstance(r["when"], str) for r in ledger["releases"])
+        assert ledger.get("state") is None or isinstance(ledger["state"].get("figures"), dict)
+    except (AssertionError, AttributeError, KeyError, TypeError):
         return {"releases": [], "state": None}
     return ledger
 

@@ -219,3 +219,16 @@ def test_target_is_a_row_of_the_table_and_drawn_with_its_year(built_site):
     assert re.search(r'<tr class="target"><th scope="row">Stoke-on-Trent</th><td>by 2030</td><td>Target: 58.1 years</td>', page)
     svgs = re.findall(r"<svg class=\"chart\".*?</svg>", page, re.S)
     assert any("Target: 58.1 years by 2030" in svg and ">2030</text>" in svg for svg in svgs)
+
+
+def test_a_ledger_that_cannot_be_read_starts_again(bundled_packages, tmp_path):
+    from stoke_opendata.site.build import build_site
+
+    site = tmp_path / "site"
+    build_site(bundled_packages, site)
+    for broken in ("{not json", '{"releases": [{"number": "x"}]}', '{"releases": [{"number": 1, "when": "", "events": [{"bogus": 1}]}]}'):
+        (site / "changes" / "history.json").write_text(broken, encoding="utf-8")
+        build_site(bundled_packages, site)
+        ledger = json.loads((site / "changes" / "history.json").read_text())
+        assert [r["number"] for r in ledger["releases"]] == [1]
+        assert not feedparser.parse((site / "feeds" / "all.xml").read_bytes()).bozo
