@@ -84,7 +84,7 @@ def feed_path(kind: str, key: str) -> str:
 
 def feeds(ledger: dict, data: SiteData, priorities: list[dict], missions: list[dict]) -> list[dict]:
     """Every feed: path, title, the page it follows, and its entries (newest first)."""
-    events = history.events_of(ledger)
+    events = sorted(history.events_of(ledger), key=lambda e: (e.when, e.release, e.id), reverse=True)
     latest = max((r["when"] for r in ledger.get("releases") or []), default="1970-01-01T00:00:00Z")
     out = [{"path": feed_path("site", ""), "title": "Stoke-on-Trent progress: every change", "page": "index.html",
             "events": events[:FEED_LIMIT]}]
@@ -105,7 +105,7 @@ def feeds(ledger: dict, data: SiteData, priorities: list[dict], missions: list[d
         feed["id"] = f"{history.TAG}/{feed['path']}"
         feed["root"] = "../" * feed["path"].count("/")
         feed["entries"] = [{"e": e, "title": f"{e.title}: {KIND_WORDS.get(e.kind, e.kind)} ({e.area}, {e.period})"}
-                           for e in sorted(feed["events"], key=lambda e: (e.when, e.release, e.id), reverse=True)]
+                           for e in feed["events"]]
     return out
 
 
