@@ -181,7 +181,7 @@ def due_report(as_of: date, datasets: list[str] | None = None) -> list[Due]:
             if name not in held.setdefault(indicator_id, []):
                 held[indicator_id].append(name)
     out = []
-    for indicator_id in sorted(set(rows) | set(sources)):
+    for indicator_id in sorted(set(rows) | (set() if datasets else set(sources))):  # named datasets: theirs only
         indicator = catalogue.indicators.get(indicator_id)
         if indicator is None:
             continue

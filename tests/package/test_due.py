@@ -88,6 +88,10 @@ def test_due_command_json_groups_by_publisher_and_steward(run_cli):
     assert out2 == out  # the date is the parameter: the same answer every time
     code, out, err = run_cli(["due", "--as-of", "2026-03-01"])
     assert code == 0 and "0 overdue" in out and "economically-inactive-long-term-sick: expected" in out
+    code, out, err = run_cli(["due", "industrial-strategy-area-figures", "--as-of", "2026-05-15", "--format", "json"])
+    held = {d["indicator_id"] for d in json.loads(out)["indicators"]}
+    assert code == 0 and held and all(d == ["industrial-strategy-area-figures"] for d in
+                                       (x["datasets"] for x in json.loads(out)["indicators"]))
 
 
 def test_due_command_bad_date_is_one_line(run_cli):
