@@ -71,6 +71,9 @@ def main() -> int:
               f"site {total / 1024:.0f} KB in all (package copies included)")
         print(f"largest page: {largest.relative_to(site)} {largest.stat().st_size / 1024:.1f} KB; "
               f"median page {pages[len(pages) // 2].stat().st_size / 1024:.1f} KB")
+        feeds = sorted(site.rglob("feeds/**/*.xml"), key=lambda p: p.stat().st_size)
+        if feeds:
+            print(f"{len(feeds)} Atom feeds, the largest {feeds[-1].relative_to(site)} {feeds[-1].stat().st_size / 1024:.1f} KB")
         print(f"site build / package build time: x{median / package_wall:.2f}")
         ok = median < BUDGET_S and largest.stat().st_size < PAGE_KB * 1024
         print(f"\nbuild {median:.2f} s (target < {BUDGET_S:.0f} s), largest page "

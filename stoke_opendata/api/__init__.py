@@ -15,7 +15,7 @@ from pathlib import Path
 from stoke_opendata.validate.problems import Problem, Report
 
 __all__ = ["validate_data", "accept_submission", "build_packages", "publish_packages", "download_dataset", "pandera_schema", "problems_from_pandera", "Report", "Problem",
-           "Packaged", "Published", "release_datasets", "build_residents_site", "Released"]
+           "Packaged", "Published", "release_datasets", "build_residents_site", "Released", "due_figures"]
 
 
 def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=None, history: bool = True,
@@ -175,6 +175,17 @@ def release_datasets(names=(), **options):
     from stoke_opendata.api.release import release_datasets as release
 
     return release(names, **options)
+
+
+def due_figures(as_of=None, datasets=None):
+    """What is due and overdue (docs/cli.md `due`): every indicator of the bundled datasets with its next
+    expected period, the month its publisher usually releases it, and its state on `as_of` (a date;
+    default today): overdue, due, expected or unknown, with the reason. Returns a list of package.due.Due."""
+    from datetime import date
+
+    from stoke_opendata.package.due import due_report
+
+    return due_report(as_of or date.today(), list(datasets) if datasets else None)
 
 
 def build_residents_site(package_dirs=(), out="site", *, portal: str | None = None):

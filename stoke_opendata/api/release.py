@@ -92,7 +92,9 @@ def portal_datasets(portal: str | None, names: list[str]) -> tuple[str | None, d
 def build_residents_site(package_dirs=(), out="site", *, portal: str | None = None) -> SiteBuilt:
     """Build the residents' static site from built package folders (none: the bundled datasets, validated and
     packaged afresh into a temporary folder). With a portal, pages link to the dataset's files there."""
+    import os
     import tempfile
+    from datetime import date
 
     from stoke_opendata.catalogue import paths
     from stoke_opendata.errors import InvalidDataError
@@ -113,7 +115,8 @@ def build_residents_site(package_dirs=(), out="site", *, portal: str | None = No
         names = [read_package(Path(d)).name for d in dirs]
         portal_url, datasets = portal_datasets(portal, names)
         result = build_site([Path(d) for d in dirs], Path(out), portal_url=portal_url, portal_datasets=datasets,
-                            disagreements=paths.home() / "docs" / "disagreements.md")
+                            disagreements=paths.home() / "docs" / "disagreements.md", as_of=date.today(),
+                            site_url=os.environ.get("STOKE_OPENDATA_SITE_URL", "").strip())
     return SiteBuilt(result=result, portal=portal_url)
 
 

@@ -32,6 +32,7 @@ COMMANDS = {
     "status": "status",
     "template": "template",
     "datasets": "datasets",
+    "due": "due",
 }
 
 

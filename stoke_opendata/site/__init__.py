@@ -12,6 +12,8 @@ a table, its status in words and a JSON twin. No server and no JavaScript are ne
     pages.py    Jinja2 rendering with autoescape (every value from data is escaped)
     links.py    download links: the portal's files and DataStore queries, the site's own copies
     build.py    the build: packages in, a complete site folder out, atomically
+    history.py  the release ledger: what changed between builds (new, revised, statuses moved)
+    follow.py   per-indicator CSVs, Atom feeds, what-changed pages, due and overdue, embed pages
 
 Layer (pyproject [tool.importlinter]): below portal and cli, above package. It may import package
 (the progress method's wording, chart unit labels), catalogue, settings and errors; it never imports

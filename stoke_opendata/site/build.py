@@ -17,7 +17,7 @@ from pathlib import Path
 from stoke_opendata.errors import UsageError
 from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
 from stoke_opendata.site import links as site_links
-from stoke_opendata.site import headline, model, pages, words
+from stoke_opendata.site import follow, headline, history, model, pages, words
 
 MARKER = ".stoke-site"
 STATIC = ("style.css", "search.js")
@@ -70,11 +70,13 @@ def _check_out(out: Path) -> None:
 
 def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = None,
                portal_datasets: dict[str, dict | None] | None = None,
-               disagreements: Path | None = None) -> SiteResult:
+               disagreements: Path | None = None, as_of=None, site_url: str = "") -> SiteResult:
     """Render every page of the site for `package_dirs` into `out`.
 
     portal_datasets: package name -> the portal's package_show answer (None when not published there);
-    the caller fetches them through the portal client.
+    the caller fetches them through the portal client. as_of: the date "next figure expected" and
+    "overdue" are judged on (None: not said). site_url: where the site is published (absolute feed and
+    embed addresses; relative without it).
     """
     out = Path(out)
     _check_out(out)
@@ -86,6 +88,8 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
     rules = headline.read_rules(disagreements)
     facts = {i: pages.indicator_facts(r, data, rules) for i, r in data.indicators.items()}
     priorities, missions = pages.groups(facts)
+    ledger = history.update(data, history.read_ledger(out) if (out / MARKER).exists() else {})
+    timings = follow.due_rules.timings() if as_of is not None else {}
 
     out.parent.mkdir(parents=True, exist_ok=True)
     work = temp_dir_beside(out)
@@ -97,14 +101,25 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
         common = {"packages": data.packages, "portal_url": portal_url}
         page("index.html", "home.html.j2", root="", priorities=priorities, missions=missions,
              counts=pages.counts(list(facts.values())), worst=pages.worst_gaps(list(facts.values()), 6),
-             total=len(facts), **common)
+             total=len(facts), feed="feeds/all.xml", latest_release=(follow.releases(ledger) or [None])[0], **common)
         for group in priorities:
-            page(group["href"], "group.html.j2", root="../", group=group, kind="Priority", **common)
+            page(group["href"], "group.html.j2", root="../", group=group, kind="Priority",
+                 feed=f"../{follow.feed_path('priority', group['key'])}", **common)
         for group in missions:
-            page(group["href"], "group.html.j2", root="../", group=group, kind="Mission", **common)
+            page(group["href"], "group.html.j2", root="../", group=group, kind="Mission",
+                 feed=f"../{follow.feed_path('mission', group['key'])}", **common)
         for indicator_id, f in facts.items():
             context = pages.indicator_context(f, data, plinks, local_files, noted)
+            files = follow.indicator_csvs(f["record"])
+            for name, text in files.items():
+                follow.write_text(work / "indicators" / name, text)
+            for v, view in zip(context["views"], f["record"].views):
+                v["targets"] = follow.target_rows(view, f["record"], data)
+            context.update(csvs=follow.csv_links(f["record"], files), due=follow.due_of(f["record"], timings, as_of),
+                           feed=f"../{follow.feed_path('indicator', indicator_id)}",
+                           embed=follow.embed_snippet(indicator_id, f["record"].indicator.title, site_url))
             page(f"indicators/{indicator_id}.html", "indicator.html.j2", **context, **common)
+            page(f"embed/{indicator_id}.html", "embed.html.j2", **context, **common)
             _write(work / "indicators" / f"{indicator_id}.json",
                    json.dumps(pages.indicator_json(context), indent=1, ensure_ascii=False) + "\n")
         for package in data.packages:
@@ -126,6 +141,7 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
              counts=pages.counts(list(facts.values())), total=len(facts), **common)
         page("methodology.html", "methodology.html.j2", root="", statuses=[words.status(k) for k in words.STATUS_ORDER],
              method_steps=_method_steps(), **common)
+        _follow_pages(page, work, ledger, data, priorities, missions, common, site_url)
         for name in STATIC:
             shutil.copyfile(Path(__file__).parent / "templates" / name, work / name)
         (work / MARKER).write_text("built by stoke-opendata site\n", encoding="utf-8")
@@ -137,6 +153,18 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
     return SiteResult(out, len(sizes), len(facts), sizes[largest], largest,
                       sorted(n for n, pl in plinks.items() if pl.dataset_page),
                       [w for pl in plinks.values() for w in pl.refused])
+
+
+def _follow_pages(page, work: Path, ledger: dict, data, priorities, missions, common: dict, site_url: str) -> None:
+    """The feeds, the "what changed" pages and the ledger the next build compares with."""
+    releases = follow.releases(ledger)
+    for r in releases:
+        page(r["href"], "changes.html.j2", root="../", r=r, **common)
+    page("changes/index.html", "changes-index.html.j2", root="../", releases=releases, **common)
+    for feed in follow.feeds(ledger, data, priorities, missions):
+        base = f"{site_url.rstrip('/')}/" if site_url else feed["root"]
+        follow.write_text(work / feed["path"], pages.render("atom.xml.j2", feed=feed, base=base))
+    history.write_ledger(ledger, work)
 
 
 def _method_steps() -> tuple[str, ...]:

@@ -134,13 +134,22 @@ def chart(view: View, record: IndicatorRecord, data: SiteData) -> dict | None:
         lines.append(svg.Line("target", f"Target: {words.figure(level, ind.unit)} by {target_row['target_period']}",
                               ((target_row["baseline_period"], words.to_float(target_row["baseline_value"])),
                                (target_row["target_period"], level))))
+    else:  # a target level with no baseline: drawn as one point at its year
+        levels = [r for r in view.progress + view.targets if r.get("area_code") == area and r.get("target_period")
+                  and words.to_float(r.get("target_level")) is not None]
+        if levels:
+            row = levels[-1]
+            level = words.to_float(row["target_level"])
+            lines.append(svg.Line("target", f"Target: {words.figure(level, ind.unit)} by {row['target_period']}",
+                                  ((row["target_period"], level),)))
     geometry = svg.layout(lines, ind.frequency, fmt=lambda v: words.figure(v, ind.unit))
     if geometry is None:
         return None
     described = []
     for line in lines:
         if line.kind == "target":
-            described.append(f"{line.label}, a straight line from the starting figure.")
+            described.append(f"{line.label}, a straight line from the starting figure." if len(line.points) > 1
+                             else f"{line.label}, one point at the target's year.")
         elif line.points:
             first, last = line.points[0], line.points[-1]
             span = (f"from {words.figure(first[1], ind.unit)} in {first[0]} to "
