@@ -28,7 +28,7 @@ def _print_plan(plan) -> None:
         extra = f" ({', '.join(d.changes)})" if d.changes and d.action == "update" else ""
         click.echo(f"  {d.name}: {d.action}{extra}")
         for w in d.warnings:  # DCAT properties left out for want of an authority IRI
-            click.echo(f"warning: {w}", err=True)
+            click.echo(f"    ! warning: {w}")
         for r in d.resources:
             if d.action == "unchanged":
                 break

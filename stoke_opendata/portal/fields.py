@@ -106,7 +106,9 @@ def resource_fields(local: LocalFile, package: Optional[LocalPackage] = None, po
     fields = {
         "name": local.name,
         "description": local.description,
-        "format": file_type_iri(local.format) or "",
+        # a format with no EU IRI falls back to the IANA media type, which ckanext-dcat then writes as
+        # dcat:mediaType alone (no dct:format); with neither, nothing (dcat.authority_warnings says so)
+        "format": file_type_iri(local.format) or media_type_iri(local.mediatype) or "",
         "mimetype": media_type_iri(local.mediatype) or "",
         "sha256": local.sha256,
         "hash": local.sha256,

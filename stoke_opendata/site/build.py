@@ -19,7 +19,7 @@ from pathlib import Path
 from stoke_opendata.errors import UsageError
 from stoke_opendata.package.files import _replace_dir
 from stoke_opendata.site import links as site_links
-from stoke_opendata.site import model, pages, words
+from stoke_opendata.site import jsonld, model, pages, seo, words
 
 MARKER = ".stoke-site"
 STATIC = ("style.css",)
@@ -90,8 +90,19 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     sizes: dict[str, int] = {}
     try:
+        site_base = os.environ.get(site_links.SITE_URL_ENV, "").strip()
+        changed: dict[str, str] = {}  # page -> its last change from the data (sitemap.xml)
+
         def page(rel: str, template: str, **context) -> None:
-            sizes[rel] = _write(work / rel, pages.render(template, page=rel, **context))
+            changed[rel] = seo.last_changed(rel, context, data.packages)
+            meta = {"description": seo.describe(rel, context),
+                    "url": f"{site_base.rstrip('/')}/{rel}" if site_base else ""}
+            if context.get("ind") is not None:
+                meta["jsonld"] = jsonld.script(jsonld.indicator_dataset(context, site_base, meta["url"], portal_url))
+            elif rel == "index.html":
+                meta["jsonld"] = jsonld.script(jsonld.home_catalogue(data.packages, site_base, portal_url,
+                                                                     meta["description"]))
+            sizes[rel] = _write(work / rel, pages.render(template, page=rel, meta=meta, **context))
 
         common = {"packages": data.packages, "portal_url": portal_url}
         page("index.html", "home.html.j2", root="", priorities=priorities, missions=missions,
@@ -120,6 +131,9 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
              counts=pages.counts(list(facts.values())), total=len(facts), **common)
         page("methodology.html", "methodology.html.j2", root="", statuses=[words.status(k) for k in words.STATUS_ORDER],
              method_steps=_method_steps(), **common)
+        if site_base:  # search engines need absolute addresses: only where the site's address is known
+            _write(work / "sitemap.xml", seo.sitemap(site_base, changed))
+            _write(work / "robots.txt", seo.robots(site_base))
         for name in STATIC:
             shutil.copyfile(Path(__file__).parent / "templates" / name, work / name)
         (work / MARKER).write_text("built by stoke-opendata site\n", encoding="utf-8")
