@@ -37,7 +37,7 @@ FILE_TYPE = {
 }
 
 # media types registered with IANA (the ones the packages publish)
-IANA_TYPES = {"text/csv", "application/json", "application/zip", "image/png", "image/svg+xml", "text/markdown",
+IANA_TYPES = {"text/csv", "application/csvm+json", "application/json", "application/zip", "image/png", "image/svg+xml", "text/markdown",
               "application/vnd.apache.parquet", "text/html", "application/pdf",
               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

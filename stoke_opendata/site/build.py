@@ -50,7 +50,8 @@ def parse_disagreements(path: Path | None) -> dict[str, dict]:
 
 
 def _local_files(package: model.Package) -> list[str]:
-    files = sorted(p.relative_to(package.directory).as_posix() for p in (package.directory / "data").glob("*.csv"))
+    files = sorted(p.relative_to(package.directory).as_posix() for pattern in ("*.csv", "*.csv-metadata.json")
+                   for p in (package.directory / "data").glob(pattern))
     return [f for f in site_links.COPIED if (package.directory / f).is_file()] + files
 
 

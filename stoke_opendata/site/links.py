@@ -70,6 +70,8 @@ def local(name: str, files: list[str], root: str) -> list[Link]:
     for rel in files:
         label = {"datapackage.json": "Data package descriptor (datapackage.json)", "README.md": "README",
                  "charts.zip": "All charts of this dataset (PNG images, zip)"}.get(rel, rel.rsplit("/", 1)[-1])
+        if rel.endswith(".csv-metadata.json"):  # W3C CSVW metadata (package/csvw_metadata.py)
+            label = f"{rel.rsplit('/', 1)[-1].removesuffix('-metadata.json')}: CSV on the Web metadata (CSVW)"
         out.append(Link(label, f"{root}{DOWNLOADS}/{quote(name)}/{quote(rel)}"))
     return out
 

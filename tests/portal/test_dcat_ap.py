@@ -125,3 +125,24 @@ def test_a_value_with_no_authority_iri_is_left_out_and_named(tmp_path):
     assert resource_fields(package.files[0], package)["format"] == ""
     assert any("media type 'application/x-made-up' is not an IANA media type" in w
                for w in authority_warnings(package))
+
+
+def test_the_portals_dataset_pages_carry_schema_org_structured_data(dcat, portal):
+    """ckanext-dcat's structured_data plugin: a schema.org Dataset in JSON-LD on each dataset page, read
+    with pyld (the block carries its context inline)."""
+    import json
+    import re
+
+    import requests
+    from pyld import jsonld
+
+    schema = "http://schema.org/"
+    for name, (package, _graph) in dcat.items():
+        page = requests.get(f"{portal.url}/dataset/{name}", timeout=60).text
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        assert blocks, name
+        nodes = [n for b in blocks for n in jsonld.expand(json.loads(b))]
+        [dataset] = [n for n in nodes if f"{schema}Dataset" in n.get("@type", [])]
+        assert dataset[f"{schema}name"][0]["@value"] == package.title
+        assert dataset[f"{schema}license"] and dataset[f"{schema}publisher"], name
+        assert len(dataset[f"{schema}distribution"]) == len(package.files), name
