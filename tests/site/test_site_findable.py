@@ -47,6 +47,10 @@ def test_every_page_has_a_description_and_open_graph_and_is_in_the_sitemap(bundl
     created = {p.name: __import__("json").loads((p / "datapackage.json").read_text())["created"][:10]
                for p in bundled_packages}
     assert set(listed.values()) <= set(created.values()), "a last change not taken from the data"
+    # each table's CSVW metadata is copied into the site and linked from the download links
+    page = (site / "datasets" / f"{bundled_packages[0].name}.html").read_text(encoding="utf-8")
+    linked = [h for h in html.fromstring(page).xpath("//a/@href") if h.endswith(".csv-metadata.json")]
+    assert len(linked) >= 5 and all((site / "datasets" / h).resolve().is_file() for h in linked), linked
     robots = (site / "robots.txt").read_text()
     assert f"Sitemap: {BASE}/sitemap.xml" in robots.splitlines()
 
