@@ -27,6 +27,8 @@ def _print_plan(plan) -> None:
     for d in plan.datasets:
         extra = f" ({', '.join(d.all_changes)})" if d.all_changes and d.action == "update" else ""
         click.echo(f"  {d.name}: {d.action}{extra}")
+        for w in d.warnings:  # DCAT properties left out for want of an authority IRI
+            click.echo(f"    ! warning: {w}")
         for r in d.resources:
             if d.action == "unchanged":
                 break

@@ -44,6 +44,7 @@ from stoke_opendata.package.metadata import (
     RESOURCE_TITLES,
     _descriptor,
 )
+from stoke_opendata.package.csvw_metadata import write_csvw
 from stoke_opendata.package.readme import _write_readme
 from stoke_opendata.package.tables import (
     _inline_schema,
@@ -198,6 +199,10 @@ def build_package(
                     "schema": _inline_schema(schema, names, f"{manifest.path}: {table}"),
                 }
             )
+
+        # W3C CSV on the Web metadata for every table, generated from the same Table Schema
+        resources += [write_csvw(files[r["name"]][0], r["path"], r["schema"], r["title"], r["description"])
+                      for r in list(resources)]
 
         chart_entries = []
         if manifest.charts:

@@ -10,6 +10,7 @@ from datetime import date
 
 from stoke_opendata.catalogue.documents import citations, document_details
 from stoke_opendata.catalogue.periods import period_end
+from stoke_opendata.package.extents import area_extent
 from stoke_opendata.package.files import _iso
 
 RESOURCE_DESCRIPTIONS = {
@@ -136,8 +137,11 @@ def _descriptor(manifest, datasets, catalogue, created, resources, observations_
         # themes from the EU data-theme vocabulary, the publisher and contact point by name
         "spatial_uri": f"{GSS_URI}{manifest.spatial_coverage}" if manifest.spatial_coverage else "",
         "spatial_text": area.area_name if area else "",
+        **area_extent(manifest.spatial_coverage),
         "theme": json.dumps(sorted({DATA_THEMES[g] for g in manifest.groups if g in DATA_THEMES})),
         "publisher_name": manifest.organisation.title,
+        # DCAT-AP's publisher type, from the ADMS publisher-type vocabulary: the council is a local authority
+        "publisher_type": "http://purl.org/adms/publishertype/LocalAuthority",
         "contact_name": manifest.maintainer,
         "contact_email": manifest.maintainer_email,
         "themes": ",".join(manifest.groups),

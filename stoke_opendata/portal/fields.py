@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Optional
 
+from stoke_opendata.portal.dcat import AVAILABILITY, file_type_iri, frequency_iri, licence_iri, media_type_iri
 from stoke_opendata.portal.local_package import CREATED_BY, LocalFile, LocalPackage
 
 LICENCE_ALIASES = {
@@ -20,7 +21,7 @@ LICENCE_ALIASES = {
 
 
 RESOURCE_KEYS = ("name", "description", "format", "mimetype", "sha256", "hash", "hash_algorithm", "package_path",
-                 "created_by", "schema")
+                 "created_by", "schema", "license", "access_url", "availability")
 # the SPDX term ckanext-dcat and DCAT-AP use for a SHA-256 checksum
 HASH_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 
@@ -57,7 +58,7 @@ def dataset_fields(package: LocalPackage, licence_id: str, remote: Optional[dict
     extras = {}
     if remote:
         extras.update({e["key"]: e["value"] for e in remote.get("extras") or []})
-    extras.update(package.extras)
+    extras.update(dcat_extras(package))
     return {
         "name": package.name,
         "title": package.title,
@@ -75,6 +76,17 @@ def dataset_fields(package: LocalPackage, licence_id: str, remote: Optional[dict
     }
 
 
+def dcat_extras(package: LocalPackage) -> dict[str, str]:
+    """The package's extras as the portal gets them: the update frequency as the EU frequency authority's IRI
+    (ckanext-dcat's `frequency`), left out when the value has none (dcat.authority_warnings says so)."""
+    extras = dict(package.extras)
+    if "frequency" in extras:
+        iri = frequency_iri(extras.pop("frequency"))
+        if iri:
+            extras["frequency"] = iri
+    return extras
+
+
 def site_page_url(name: str) -> str:
     """The dataset's page on the residents' progress site, set as the CKAN dataset's `url` so the portal
     links to it ('' when STOKE_OPENDATA_SITE_URL, the site's base address, is not set)."""
@@ -83,22 +95,30 @@ def site_page_url(name: str) -> str:
     return page_url(name)
 
 
-def resource_fields(local: LocalFile) -> dict:
+def resource_fields(local: LocalFile, package: Optional[LocalPackage] = None, portal: str = "") -> dict:
     """The resource fields stoke-opendata owns. Besides its own (`sha256`, `package_path`, `created_by`), the
     standard ones CKAN tools read: `hash` with `hash_algorithm` (harvesters, ckanext-dcat's spdx:checksum),
     `mimetype`, and for a table its Table Schema in `schema` (ckanext-validation validates against it,
-    ckanapi's datapackage dump exports it). CKAN itself sets `size` and `last_modified` on upload."""
+    ckanapi's datapackage dump exports it). CKAN itself sets `size` and `last_modified` on upload.
+    For DCAT-AP (ckanext-dcat reads these resource fields): `format` and `mimetype` as the EU file-type and
+    IANA IRIs, `license` as the licence's IRI (typed dct:LicenseDocument), `access_url` the dataset's page on
+    the portal, `availability` the EU planned-availability IRI; a value with no IRI is left out, not made up."""
     fields = {
         "name": local.name,
         "description": local.description,
-        "format": local.format,
-        "mimetype": local.mediatype,
+        # a format with no EU IRI falls back to the IANA media type, which ckanext-dcat then writes as
+        # dcat:mediaType alone (no dct:format); with neither, nothing (dcat.authority_warnings says so)
+        "format": file_type_iri(local.format) or media_type_iri(local.mediatype) or "",
+        "mimetype": media_type_iri(local.mediatype) or "",
         "sha256": local.sha256,
         "hash": local.sha256,
         "hash_algorithm": HASH_ALGORITHM,
         "package_path": local.path,
         "created_by": CREATED_BY,
         "schema": "",
+        "license": (licence_iri(package.descriptor) if package else None) or "",
+        "access_url": f"{portal.rstrip('/')}/dataset/{package.name}" if package and portal else "",
+        "availability": AVAILABILITY,
     }
     if local.tabular:
         fields["schema"] = json.dumps(local.schema, ensure_ascii=False, separators=(",", ":"))
@@ -124,7 +144,7 @@ def dataset_changes(package: LocalPackage, remote: dict) -> list[str]:
     if sorted(g["name"] for g in remote.get("groups") or []) != [g["name"] for g in want["groups"]]:
         changes.append("groups")
     remote_extras = {e["key"]: e["value"] for e in remote.get("extras") or []}
-    if any(remote_extras.get(k) != v for k, v in package.extras.items()):
+    if any(remote_extras.get(k) != v for k, v in dcat_extras(package).items()):
         changes.append("extras")
     return changes
 

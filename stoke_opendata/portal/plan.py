@@ -9,6 +9,7 @@ from typing import Optional
 
 from stoke_opendata.portal.finishing import Finishing, finishing
 from stoke_opendata.portal.datastore import datastore_mark
+from stoke_opendata.portal.dcat import authority_warnings
 from stoke_opendata.portal.fields import RESOURCE_KEYS, dataset_changes, resource_fields
 from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, LocalPackage
 
@@ -42,6 +43,7 @@ class DatasetPlan:
     package: LocalPackage
     remote: Optional[dict]
     touches: Optional[Finishing] = None  # what the last step must change (None: all of it, a new dataset)
+    warnings: list[str] = field(default_factory=list)  # DCAT properties left out: no authority IRI
 
     @property
     def upload_bytes(self) -> int:
@@ -63,15 +65,17 @@ class DatasetPlan:
     def to_dict(self) -> dict:
         changes = self.all_changes
         return {"name": self.name, "title": self.title, "action": self.action, "changes": changes,
-                "upload_bytes": self.upload_bytes, "resources": [r.to_dict() for r in self.resources]}
+                "upload_bytes": self.upload_bytes, "resources": [r.to_dict() for r in self.resources],
+                "warnings": self.warnings}
 
 
-def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool = False) -> DatasetPlan:
+def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool = False, portal: str = "") -> DatasetPlan:
     """Compare one package with the portal's copy of its dataset (None when absent). Pure."""
     if remote is None:
         resources = [ResourcePlan(f.path, f.name, "create", upload=True, datastore=f.tabular, bytes=f.bytes,
                                   sha256=f.sha256, reasons=["new"]) for f in package.files]
-        return DatasetPlan(package.name, package.title, "create", ["new dataset"], resources, package, None)
+        return DatasetPlan(package.name, package.title, "create", ["new dataset"], resources, package, None,
+                           warnings=authority_warnings(package))
 
     ours = {}
     for res in remote.get("resources") or []:
@@ -91,7 +95,7 @@ def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool =
         upload = (own_content and res.get("sha256") != local.sha256) or res.get("url_type") != "upload"
         if upload:
             reasons.append("content changed (sha256)")
-        want = resource_fields(local)
+        want = resource_fields(local, package, portal)
         # mimetype is sent but not compared: CKAN's uploader may set its own guess from the file name
         skip = ("sha256", "mimetype") if own_content else ("sha256", "hash", "mimetype")
         meta = [k for k in RESOURCE_KEYS if k not in skip
@@ -120,7 +124,7 @@ def plan_dataset(package: LocalPackage, remote: Optional[dict], *, prune: bool =
                 r.reasons.append("portal URLs rewritten in the last step")
     busy = changes or touches or any(r.action in ("create", "update", "delete") for r in resources)
     return DatasetPlan(package.name, package.title, "update" if busy else "unchanged", changes, resources,
-                       package, remote, touches)
+                       package, remote, touches, authority_warnings(package))
 
 
 @dataclass

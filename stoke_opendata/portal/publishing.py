@@ -79,7 +79,7 @@ class Publisher:
             return None
 
     def plan(self, packages: list[LocalPackage]) -> Plan:
-        return Plan(self.client.url, [plan_dataset(p, self.show(p.name), prune=self.prune) for p in packages],
+        return Plan(self.client.url, [plan_dataset(p, self.show(p.name), prune=self.prune, portal=self.client.url) for p in packages],
                     self.prune)
 
     def check_token(self, organisations: Iterable[str]) -> None:
@@ -185,7 +185,7 @@ class Publisher:
                     raise
                 outcome.conflicts += 1
                 self.log(f"{dataset.name}: another publisher changed it meanwhile; planning again")
-                dataset = plan_dataset(dataset.package, self.show(dataset.name), prune=self.prune)
+                dataset = plan_dataset(dataset.package, self.show(dataset.name), prune=self.prune, portal=self.client.url)
                 if dataset.action != "unchanged" and not dataset.needs_revise and not self._wrote_last(dataset):
                     # another publisher uploaded the same files and is loading the DataStore: let it finish
                     dataset = self._await_datastore(dataset)
@@ -206,7 +206,7 @@ class Publisher:
         deadline = time.monotonic() + AWAIT_OTHER_PUBLISHER
         while time.monotonic() < deadline:
             time.sleep(1.0)
-            dataset = plan_dataset(dataset.package, self.show(dataset.name), prune=self.prune)
+            dataset = plan_dataset(dataset.package, self.show(dataset.name), prune=self.prune, portal=self.client.url)
             if dataset.action == "unchanged" or dataset.needs_revise:
                 break
         return dataset
@@ -242,9 +242,9 @@ class Publisher:
             if rp.action == "create":
                 files[f"update__resources__{remaining + len(new)}__upload"] = (
                     Path(local.path).name, local.file, local.mediatype)
-                new.append({**resource_fields(local), "url": "", "url_type": "upload", "publish_run": self.run_id})
+                new.append({**resource_fields(local, package, self.client.url), "url": "", "url_type": "upload", "publish_run": self.run_id})
             elif rp.action == "update" and (rp.upload or rp.metadata):
-                fields[f"update__resources__{rp.remote_id}"] = {**resource_fields(local), "url_type": "upload",
+                fields[f"update__resources__{rp.remote_id}"] = {**resource_fields(local, package, self.client.url), "url_type": "upload",
                                                                  "publish_run": self.run_id}
                 if rp.upload:
                     files[f"update__resources__{rp.remote_id}__upload"] = (

@@ -17,7 +17,7 @@ from pathlib import Path
 from stoke_opendata.errors import UsageError
 from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
 from stoke_opendata.site import links as site_links
-from stoke_opendata.site import follow, headline, history, model, pages, words
+from stoke_opendata.site import follow, headline, history, jsonld, model, pages, seo, words
 
 MARKER = ".stoke-site"
 STATIC = ("style.css", "search.js")
@@ -49,8 +49,9 @@ def parse_disagreements(path: Path | None) -> dict[str, dict]:
 
 
 def _local_files(package: model.Package) -> list[str]:
-    files = sorted(p.relative_to(package.directory).as_posix() for suffix in ("csv", "xlsx", "parquet")
-                   for p in (package.directory / "data").glob(f"*.{suffix}"))
+    files = sorted(p.relative_to(package.directory).as_posix()
+                   for pattern in ("*.csv", "*.xlsx", "*.parquet", "*.csv-metadata.json")
+                   for p in (package.directory / "data").glob(pattern))
     return [f for f in site_links.COPIED if (package.directory / f).is_file()] + files
 
 
@@ -95,8 +96,19 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
     work = temp_dir_beside(out)
     sizes: dict[str, int] = {}
     try:
+        site_base = os.environ.get(site_links.SITE_URL_ENV, "").strip()
+        changed: dict[str, str] = {}  # page -> its last change from the data (sitemap.xml)
+
         def page(rel: str, template: str, **context) -> None:
-            sizes[rel] = _write(work / rel, pages.render(template, page=rel, **context))
+            changed[rel] = seo.last_changed(rel, context, data.packages)
+            meta = {"description": seo.describe(rel, context),
+                    "url": f"{site_base.rstrip('/')}/{rel}" if site_base else ""}
+            if context.get("ind") is not None:
+                meta["jsonld"] = jsonld.script(jsonld.indicator_dataset(context, site_base, meta["url"], portal_url))
+            elif rel == "index.html":
+                meta["jsonld"] = jsonld.script(jsonld.home_catalogue(data.packages, site_base, portal_url,
+                                                                     meta["description"]))
+            sizes[rel] = _write(work / rel, pages.render(template, page=rel, meta=meta, **context))
 
         common = {"packages": data.packages, "portal_url": portal_url}
         page("index.html", "home.html.j2", root="", priorities=priorities, missions=missions,
@@ -142,6 +154,9 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
         page("methodology.html", "methodology.html.j2", root="", statuses=[words.status(k) for k in words.STATUS_ORDER],
              method_steps=_method_steps(), **common)
         _follow_pages(page, work, ledger, data, priorities, missions, common, site_url)
+        if site_base:  # search engines need absolute addresses: only where the site's address is known
+            _write(work / "sitemap.xml", seo.sitemap(site_base, changed))
+            _write(work / "robots.txt", seo.robots(site_base))
         for name in STATIC:
             shutil.copyfile(Path(__file__).parent / "templates" / name, work / name)
         (work / MARKER).write_text("built by stoke-opendata site\n", encoding="utf-8")

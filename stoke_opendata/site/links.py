@@ -82,6 +82,8 @@ def local(name: str, files: list[str], root: str) -> list[Link]:
             label = f"{base} (for Excel: £ and – shown as written)"
         elif base.endswith(".parquet"):
             label = f"{base} (typed, for pandas, polars, DuckDB)"
+        elif rel.endswith(".csv-metadata.json"):  # W3C CSVW metadata (package/csvw_metadata.py)
+            label = f"{rel.rsplit('/', 1)[-1].removesuffix('-metadata.json')}: CSV on the Web metadata (CSVW)"
         out.append(Link(label, f"{root}{DOWNLOADS}/{quote(name)}/{quote(rel)}"))
     return out
 

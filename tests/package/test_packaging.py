@@ -82,13 +82,14 @@ def test_descriptor_metadata(home, tmp_path):
     assert d["contributors"][0] == {"title": test_org, "role": "publisher", "organization": test_org}
     assert d["keywords"] == ["health", "life expectancy"]
     names = [r["name"] for r in d["resources"]]
-    assert names == ["observations", "targets", "progress", "indicators", "areas", "charts"]
+    tables = ["observations", "targets", "progress", "indicators", "areas"]
+    assert names == tables + [f"{t}-csvw" for t in tables] + ["charts"]  # CSVW metadata beside each table
     for r in d["resources"][:5]:
         assert (r["format"], r["mediatype"], r["encoding"]) == ("csv", "text/csv", "utf-8")
         assert isinstance(r["schema"], dict) and "$schema" not in r["schema"]
         for fk in r["schema"].get("foreignKeys", []):
             assert fk["reference"]["resource"] in names
-    assert (d["resources"][5]["path"], d["resources"][5]["mediatype"]) == ("charts.zip", "application/zip")
+    assert (d["resources"][-1]["path"], d["resources"][-1]["mediatype"]) == ("charts.zip", "application/zip")
     ckan = d["ckan"]
     assert ckan["organization"] == {"name": "stoke-opendata-tests", "title": "stoke-opendata test fixtures (made-up figures)"}
     assert ckan["groups"] == ["healthier"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from stoke_opendata.portal.dcat import media_type_iri
 from stoke_opendata.portal.fields import HASH_ALGORITHM
 from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, read_package
 from stoke_opendata.portal.publishing import Publisher
@@ -111,7 +112,7 @@ def test_ckan_standard_resource_fields_are_filled(published):
             assert res["hash"] == res["sha256"] and res["hash_algorithm"] == HASH_ALGORITHM
             if local.path != DESCRIPTOR:
                 assert res["hash"] == local.sha256 and int(res["size"]) == local.bytes
-            assert res["mimetype"] == local.mediatype
+            assert res["mimetype"] == media_type_iri(local.mediatype)  # the IANA IRI (DCAT-AP's dcat:mediaType)
             assert res["last_modified"]
             assert res["download_url"] == res["url"]
             if local.tabular:

@@ -14,7 +14,8 @@ from package_factory import ORG, make_package, observation_rows, rewrite_descrip
 from stoke_opendata.errors import InvalidDataError
 from stoke_opendata.portal.client import PortalClient, PortalSettings
 from stoke_opendata.portal.datastore import datastore_fields, datastore_mark
-from stoke_opendata.portal.fields import resource_fields
+from stoke_opendata.portal.dcat import FREQUENCY
+from stoke_opendata.portal.fields import dcat_extras, resource_fields
 from stoke_opendata.portal.finishing import portal_descriptor
 from stoke_opendata.portal.fields import resolve_licence
 from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, read_package
@@ -47,7 +48,7 @@ def _remote_from(package, *, sha_override=None):
     resources = []
     for n, f in enumerate(package.files):
         url = f"http://portal/{f.path}"
-        resources.append({**resource_fields(f), "id": f"res-{n:05d}",
+        resources.append({**resource_fields(f, package), "id": f"res-{n:05d}",
                           "sha256": (sha_override or {}).get(f.path, f.sha256),
                           "url_type": "upload", "url": url, "download_url": url, "datastore_active": f.tabular,
                           "datastore_sha256": datastore_mark(f.sha256) if f.tabular else None})
@@ -57,7 +58,7 @@ def _remote_from(package, *, sha_override=None):
         if r["package_path"] == DESCRIPTOR:
             r["sha256"] = r["hash"] = digest
     descriptor_url = next(r["url"] for r in resources if r["package_path"] == DESCRIPTOR)
-    extras = [{"key": k, "value": v} for k, v in package.extras.items()] + [{"key": "schema", "value": descriptor_url}]
+    extras = [{"key": k, "value": v} for k, v in dcat_extras(package).items()] + [{"key": "schema", "value": descriptor_url}]
     return {"id": "pkg-1", "name": package.name, "title": package.title, "notes": package.notes,
             "version": package.version, "license_id": "uk-ogl", "maintainer": package.maintainer,
             "maintainer_email": package.maintainer_email, "private": False,
@@ -165,7 +166,7 @@ def test_first_publish_then_noop_then_one_value_change(client, portal, tmp_path)
     assert ds["license_id"] == "uk-ogl" and ds["organization"]["name"] == ORG["name"]
     assert {g["name"] for g in ds["groups"]} == {"healthier", "fairer"}
     extras = {e["key"]: e["value"] for e in ds["extras"]}
-    assert extras["spatial_coverage"] == "E06000021" and extras["frequency"] == "annual"
+    assert extras["spatial_coverage"] == "E06000021" and extras["frequency"] == FREQUENCY["annual"]
     assert extras["schema"].endswith("/datapackage.json")
 
     # no-op: nothing uploaded, at most 2 API calls per dataset, metadata_modified untouched

@@ -80,3 +80,55 @@ def test_every_link_from_the_site_to_the_portal_answers(portal, published_site):
                 assert body["success"] and body["result"]["records"], link
                 wanted = json.loads(re.search(r"filters=([^&]+)", requests.utils.unquote(link)).group(1))
                 assert {r["indicator_id"] for r in body["result"]["records"]} == {wanted["indicator_id"]}
+
+
+def _iri(value) -> str:
+    return value["@id"] if isinstance(value, dict) else value
+
+
+def _schema_org(page: str) -> list[dict]:
+    """Every JSON-LD block of a page, expanded by pyld (a JSON-LD 1.1 processor). schema.org's context is
+    given offline as what it amounts to here: its vocabulary (this machine has no internet)."""
+    from pyld import jsonld
+
+    def loader(url, options=None):
+        if url.rstrip("/") in ("https://schema.org", "http://schema.org"):
+            return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                    "document": {"@context": {"@vocab": "http://schema.org/"}}}
+        raise AssertionError(f"the page's JSON-LD asks for another context: {url}")
+
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return [jsonld.compact(jsonld.expand(json.loads(b), {"documentLoader": loader}),
+                           {"@vocab": "http://schema.org/"}, {"documentLoader": loader}) for b in blocks]
+
+
+@pytest.mark.portal
+def test_every_indicator_page_has_a_schema_org_dataset_whose_downloads_answer(portal, published_site):
+    site, _, site_url = published_site
+    pages = sorted((site / "indicators").glob("*.html"))
+    assert len(pages) > 100
+    urls = set()
+    for path in pages:
+        documents = _schema_org(path.read_text(encoding="utf-8"))
+        assert len(documents) == 1, path.name
+        d = documents[0]
+        assert d["@type"] == "Dataset" and d["name"], path.name
+        assert 50 <= len(d["description"]) <= 5000, path.name
+        assert _iri(d["license"]).startswith("https://www.nationalarchives.gov.uk/doc/open-government-licence/")
+        assert d["creator"]["name"] == "Stoke-on-Trent City Council"
+        assert d["spatialCoverage"]["geo"]["box"], path.name
+        assert d["variableMeasured"]["name"] and d["dateModified"], path.name
+        assert d["isPartOf"]["@type"] == "DataCatalog", path.name
+        assert _iri(d["url"]) == f"{site_url}/indicators/{path.name}"
+        downloads = d["distribution"] if isinstance(d["distribution"], list) else [d["distribution"]]
+        assert downloads and all(x["encodingFormat"] == "text/csv" for x in downloads), path.name
+        urls.update(_iri(x["contentUrl"]) for x in downloads)
+        if "temporalCoverage" in d:  # only where figures were observed (never a forecast's year)
+            start, end = d["temporalCoverage"].split("/")
+            assert start <= end <= "2026-12-31", path.name
+    home = _schema_org((site / "index.html").read_text(encoding="utf-8"))
+    assert [h["@type"] for h in home] == ["DataCatalog"] and len(home[0]["dataset"]) == 4
+    with requests.Session() as session:
+        for url in sorted(urls):
+            answer = session.head(url, timeout=30, allow_redirects=True)
+            assert answer.status_code == 200, f"{url}: HTTP {answer.status_code}"
