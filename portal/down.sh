@@ -14,3 +14,7 @@ else
   echo "portal: CKAN is not running" >&2
 fi
 rm -f "$P/ckan.pid"
+if [ -f "$P/worker.pid" ] && kill -0 "$(cat "$P/worker.pid")" 2>/dev/null; then
+  kill "$(cat "$P/worker.pid")" && echo "portal: stopped the job worker" >&2
+fi
+rm -f "$P/worker.pid"
