@@ -16,6 +16,7 @@ stoke_opendata.api.release_datasets run by a CKAN background job. Settings (ckan
 from __future__ import annotations
 
 import os
+import re
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
@@ -33,7 +34,29 @@ def can_submit(package: dict) -> bool:
     return views.targets(package) != [] and views.allowed("package_update", {"id": package["id"]})
 
 
+UPLOAD_PATH = re.compile(r"^/dataset/[^/]+/submit$")
+
+
+def refuse_oversized():
+    """Before anything reads the body (CKAN's CSRF check parses the form, which would read all of it): an
+    upload whose declared length is over the limit gets the page's message at once, and no request body may
+    grow past the limit however it is sent."""
+    from flask import request
+
+    if request.method != "POST" or not UPLOAD_PATH.match(request.path):
+        return None
+    from stoke_opendata.safety.guards import Limits
+
+    limit = Limits.from_env().max_file_bytes
+    request.max_content_length = limit + 1024 * 1024  # room for the form's other fields
+    length = request.content_length or 0
+    if length > request.max_content_length:
+        return toolkit.render("stoke/too_big.html", {"size_mb": length // (1024 * 1024), "limit_mb": limit // (1024 * 1024)}), 413
+    return None
+
+
 class StokePlugin(plugins.SingletonPlugin):
+    plugins.implements(plugins.IMiddleware, inherit=True)
     plugins.implements(plugins.IConfigurer)
     plugins.implements(plugins.IBlueprint)
     plugins.implements(plugins.ITemplateHelpers)
@@ -43,6 +66,13 @@ class StokePlugin(plugins.SingletonPlugin):
         home = config.get("ckanext.stoke.home")
         if home:  # the record: every stoke_opendata call in this process reads and writes there
             os.environ["STOKE_OPENDATA_HOME"] = str(home)
+
+    def make_middleware(self, app, config):
+        if hasattr(app, "before_request_funcs"):  # the Flask app: after CKAN's own set-up, before its CSRF check
+            funcs = app.before_request_funcs.setdefault(None, [])
+            names = [getattr(f, "__name__", "") for f in funcs]
+            funcs.insert(names.index("csrf_protect") if "csrf_protect" in names else len(funcs), refuse_oversized)
+        return app
 
     def get_blueprint(self):
         from ckanext.stoke.views import blueprint
