@@ -197,3 +197,16 @@ def record_seen_for(text: str, sid: str) -> str:
     from stoke_steps import record_seen
 
     return record_seen(text, sid)
+
+
+def test_the_html_report_and_the_fixed_file_download(stoke, steward):
+    r = upload(steward, stoke["url"], "with error.xlsx", workbook({"E4": "58.3.1"}))
+    sid = submission_id(r)
+    report = steward.get(f"{stoke['url']}/dataset/{PACKAGE}/submit/{sid}/report.html", timeout=60)
+    assert report.status_code == 200 and "attachment" in report.headers["content-disposition"]
+    assert "58.3.1" in report.text and "<html" in report.text.lower()
+    fixed = steward.get(f"{stoke['url']}/dataset/{PACKAGE}/submit/{sid}/fixed.csv", timeout=60)
+    assert fixed.status_code == 200 and fixed.text.startswith("indicator_id,")
+    assert len(fixed.text.strip().splitlines()) == 11  # the header and the workbook's ten rows
+    outsider = login(stoke["url"], "test-outsider", stoke["passwords"]["test-outsider"])
+    assert outsider.get(f"{stoke['url']}/dataset/{PACKAGE}/submit/{sid}/report.html", timeout=60).status_code == 403
