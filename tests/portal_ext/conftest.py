@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from stoke_instance import CKAN, running
-
-TEST_LIMIT_MB = "5"  # the upload limit of the test process, so an over-limit file is small to make
+from stoke_instance import CKAN, TEST_LIMIT_MB, running
 
 
 @pytest.fixture(scope="session")

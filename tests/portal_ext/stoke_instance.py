@@ -25,6 +25,7 @@ CKAN = P / "venv" / "bin" / "ckan"
 ORG = "stoke-on-trent-city-council"
 PACKAGE = "stoke-corporate-strategy-2024-28"
 DATASET = "corporate-strategy-2024-28"
+TEST_LIMIT_MB = "5"  # the upload limit of the test process, so an over-limit file is small to make
 USERS = (("test-steward", ORG, "editor"), ("test-approver", ORG, "admin"), ("test-approver-2", ORG, "admin"),
          ("test-member", ORG, "member"), ("test-outsider", "stoke-test-other-council", "editor"))
 
