@@ -17,6 +17,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,3 +132,20 @@ def running(portal, work: Path, *, limit_mb: str | None = None):
                 os.killpg(proc.pid, 9)
                 proc.wait(timeout=10)
         release(portal, None)  # the portal shows the repository's own record again
+
+
+_STARTED: dict = {}
+
+
+@pytest.fixture(scope="session")
+def stoke(portal, tmp_path_factory, request):
+    """The test portal process, started once per session. The test modules import this fixture (as tests/site
+    imports site_fixtures; a conftest.py here would shadow tests/conftest.py for modules that import from it),
+    and pytest makes one fixture per importing module: the first starts the process, the others share it."""
+    if not CKAN.exists():
+        pytest.fail("the portal's venv is missing: run `bash portal/up.sh`", pytrace=False)
+    if "instance" not in _STARTED:
+        context = running(portal, tmp_path_factory.mktemp("stoke-portal"), limit_mb=TEST_LIMIT_MB)
+        _STARTED["instance"] = context.__enter__()
+        request.addfinalizer(lambda: (_STARTED.clear(), context.__exit__(None, None, None)))
+    return _STARTED["instance"]

@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from site_fixtures import browser, run_axe  # noqa: F401
+from stoke_instance import stoke  # noqa: F401
 from stoke_steps import EXAMPLE, PACKAGE, workbook
 
 pytestmark = pytest.mark.portal

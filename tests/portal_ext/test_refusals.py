@@ -11,7 +11,7 @@ import pytest
 
 from stoke_steps import PACKAGE, approvals, decide, send, submission_id, upload, workbook
 from stoke_web import csrf, login, session
-from stoke_instance import TEST_LIMIT_MB
+from stoke_instance import TEST_LIMIT_MB, stoke  # noqa: F401
 
 pytestmark = pytest.mark.portal
 
