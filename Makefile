@@ -44,6 +44,9 @@ run: $(RUN_STAMP)
 	source .portal/env && STOKE_OPENDATA_SITE_URL="$${STOKE_OPENDATA_SITE_URL:-$$CKAN_URL/$(SITE_PATH)}" \
 	  $(BIN)/stoke-opendata release --out $(OUT) --site $(SITE) && \
 	  echo "the site, served by the local portal: $$CKAN_URL/$(SITE_PATH)/index.html"
+	@# demo users for the Submit figures pages (docs/stewards.md); their passwords go to .portal/env (0600)
+	.portal/venv/bin/python portal/demo_users.py .portal/ckan.ini .portal/env stoke-on-trent-city-council demo-steward:editor demo-approver:admin
+	@source .portal/env && echo "Submit figures: $$CKAN_URL/dataset/stoke-corporate-strategy-2024-28/submit (log in as demo-steward; demo-approver approves; passwords in .portal/env)"
 
 test: $(STAMP)
 	bash portal/up.sh
@@ -74,6 +77,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/site_bench.py
 	bash portal/up.sh
 	$(BIN)/python bench/publish_bench.py
+	$(BIN)/python bench/portal_submit_bench.py
 
 docs: $(STAMP)
 	$(BIN)/cog -r docs/cli.md

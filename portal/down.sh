@@ -14,6 +14,10 @@ else
   echo "portal: CKAN is not running" >&2
 fi
 rm -f "$P/ckan.pid"
+if [ -f "$P/worker.pid" ] && kill -0 "$(cat "$P/worker.pid")" 2>/dev/null; then
+  kill "$(cat "$P/worker.pid")" && echo "portal: stopped the job worker" >&2
+fi
+rm -f "$P/worker.pid"
 # this checkout's own Redis (portal/up.sh starts one per checkout, on a unix socket with a password)
 if [ -f "$P/redis.pid" ] && kill -0 "$(cat "$P/redis.pid")" 2>/dev/null; then
   kill "$(cat "$P/redis.pid")" && echo "portal: stopped Redis (pid $(cat "$P/redis.pid"))" >&2

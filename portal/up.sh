@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 P="$ROOT/.portal"
 CKAN_VERSION=2.11.6
 DCAT_VERSION=2.4.4     # ckanext-dcat from PyPI: DCAT (Turtle, RDF/XML, JSON-LD) of every dataset
-SETTINGS_REV=6         # bump when SETTINGS below change, so a running portal is reconfigured
+SETTINGS_REV=7         # bump when SETTINGS below change, so a running portal is reconfigured
 PYTHON=${PORTAL_PYTHON:-python3.11}
 HOST=127.0.0.1
 ADMIN=stoke-admin
@@ -61,8 +61,15 @@ plugin_hash=$(cd "$PLUGIN_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL
 REUSE_SRC="$ROOT/portal/ckanext-reuse"  # CORS for reads and gzip for text (issue 22)
 reuse_hash=$(cd "$REUSE_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
 
+# ckanext-stoke (Submit figures, approvals; docs/stewards.md) and the project it calls, in CKAN's venv
+STOKE_SRC="$ROOT/portal/ckanext-stoke"
+stoke_hash=$( { cat "$ROOT/pyproject.toml"; cd "$STOKE_SRC" && find . -name '*.py' -o -name '*.toml' -o -name '*.html' | LC_ALL=C sort | xargs cat; } | md5sum | cut -c1-12)
+QUEUE="stoke-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"   # its own job queue (on this checkout's Redis)
+worker_alive() { [ -f "$P/worker.pid" ] && kill -0 "$(cat "$P/worker.pid")" 2>/dev/null; }
+
 # ---- fast path: our CKAN is running, with the current plugin, and the token in .portal/env works
 if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && [ -f "$VENV/.dcat-$DCAT_VERSION" ] && [ -f "$VENV/.reuse-$reuse_hash" ] \
+   && [ -f "$VENV/.stoke-$stoke_hash" ] && worker_alive && [ -f "$P/portal.toml" ] \
    && [ "$(cat "$P/settings-rev" 2>/dev/null)" = "$SETTINGS_REV" ] && [ -d "$P/public" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
   advice "$(cat "$P/url")"
   exit 0
@@ -163,6 +170,20 @@ if [ ! -f "$VENV/.testsearch-$plugin_hash" ]; then
   fi
 fi
 
+# ---- stoke-opendata itself (with CKAN's own pins as constraints: unconstrained, pydantic 2.14 would lift
+# CKAN's typing-extensions==4.12.2) and ckanext-stoke, then a check that every CKAN pin still holds
+if [ ! -f "$VENV/.stoke-$stoke_hash" ]; then
+  say "installing stoke-opendata and ckanext-stoke into $VENV"
+  "$VENV/bin/python" "$ROOT/portal/ckan_pins.py" constraints >"$P/ckan-constraints.txt" || die "could not read CKAN's pins"
+  "$VENV/bin/python" -m pip install -q -c "$P/ckan-constraints.txt" -e "$ROOT" -e "$STOKE_SRC" >"$P/pip-stoke.log" 2>&1 \
+    || die "installing stoke-opendata and ckanext-stoke failed; see $P/pip-stoke.log"
+  "$VENV/bin/python" -m pip check >>"$P/pip-stoke.log" 2>&1 || die "pip check failed in $VENV; see $P/pip-stoke.log"
+  "$VENV/bin/python" "$ROOT/portal/ckan_pins.py" check >>"$P/pip-stoke.log" 2>&1 || die "a CKAN pin no longer holds; see $P/pip-stoke.log"
+  rm -f "$VENV"/.stoke-*
+  touch "$VENV/.stoke-$stoke_hash"
+  if our_pid_alive; then bash "$ROOT/portal/down.sh" 2>/dev/null || true; fi  # load the new code
+fi
+
 # ---- port: 5000 unless something that is not ours holds it
 if [ -f "$P/url" ]; then PORT=${CKAN_PORT:-$(sed 's/.*://' "$P/url")}; else PORT=${CKAN_PORT:-5000}; fi
 if ! our_pid_alive && port_busy "$PORT"; then
@@ -204,7 +225,7 @@ SETTINGS=(
   "ckan.datastore.sqlalchemy.executemany_mode = values_plus_batch"
   "ckan.site_url = $URL"
   "ckan.site_id = default"
-  "ckan.plugins = test_only_search activity datastore datatables_view image_view dcat structured_data stoke_reuse"
+  "ckan.plugins = test_only_search activity datastore datatables_view image_view dcat structured_data stoke_reuse stoke"
   "ckan.datastore.sqlsearch.enabled = true"
   "ckan.views.default_views = datatables_view image_view"
   "ckanext.dcat.resource.inherit.license = true"
@@ -219,6 +240,14 @@ SETTINGS=(
   "ckan.redis.url = unix://:__REDIS_PW__@$REDIS_SOCK?db=1"
   "ckan.auth.public_user_details = false"
   "extra_public_paths = $P/public"
+  "ckan.csrf_protection.ignore_extensions = false"
+  "ckanext.stoke.home = $ROOT"
+  "ckanext.stoke.submissions_dir = $P/submissions"
+  "ckanext.stoke.portal_config = $P/portal.toml"
+  "ckanext.stoke.out_dir = $ROOT/out"
+  "ckanext.stoke.site_dir = $P/public/progress"
+  "ckanext.stoke.site_url = $URL/progress"
+  "ckanext.stoke.queue = $QUEUE"
 )
 settings_hash=$(printf '%s\n' "${SETTINGS[@]}" | md5sum | cut -c1-12)
 if [ ! -f "$INI" ] || [ "$(cat "$P/ini-hash" 2>/dev/null)" != "$settings_hash" ]; then
@@ -275,6 +304,18 @@ else
   (umask 077; sed -i "s#^export CKAN_URL=.*#export CKAN_URL=$URL#" "$P/env")
 fi
 chmod 600 "$P/env"
+# the release job's portal settings (ckanext.stoke.portal_config): the token from .portal/env, mode 0600
+(umask 077; token=$(sed -n 's/^export CKAN_API_TOKEN=//p' "$P/env"); printf '[portal]\nurl = "%s"\napi_token = "%s"\n' "$URL" "$token" >"$P/portal.toml")
+chmod 600 "$P/portal.toml"
+
+# ---- the background-job worker for approvals (ckanext-stoke); restarted with CKAN
+if worker_alive && [ "$(cat "$P/worker-for" 2>/dev/null)" != "$(cat "$P/ckan.pid")" ]; then kill "$(cat "$P/worker.pid")" 2>/dev/null || true; sleep 0.5; fi
+if ! worker_alive; then
+  say "starting the job worker (queue $QUEUE)"
+  setsid nohup env -u CKAN_API_TOKEN -u CKAN_URL "$CKAN" -c "$INI" jobs worker "$QUEUE" >"$P/worker.log" 2>&1 </dev/null &
+  echo $! >"$P/worker.pid"
+  cat "$P/ckan.pid" >"$P/worker-for"
+fi
 
 say "up in $(( $(date +%s) - t0 )) s"
 advice "$URL"
