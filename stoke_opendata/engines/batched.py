@@ -47,16 +47,15 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
     from stoke_opendata.engines.partition import bucket_count, partition_csv
     from stoke_opendata.engines.series import SeriesKey
     from stoke_opendata.validate.tables.sniff import _decode_head, _read_head, _sniff_delimiter, _sniff_kind
-    from stoke_opendata.safety.guards import Limits, check_file_size
+    from stoke_opendata.engines import check_input
 
     why = supports(schema)
     if why:
         raise UsageError(f"the batched engine cannot validate this table: {why}; use --engine memory", where=shown[0])
-    limits = Limits.from_env()
     total = 0
     delimiter = ","
     for index, (path, name) in enumerate(zip(paths, shown)):
-        total += check_file_size(path, limits)  # the size cap guards every engine
+        total += check_input(path)  # the line limit, not the size cap: bounded memory whatever the size
         head = _read_head(path, name)
         if _sniff_kind(path, head) != "csv":
             raise UsageError("the batched engine reads CSV and Parquet; use --engine memory for a workbook", where=name)
@@ -99,23 +98,60 @@ def _bar(total: int, desc: str, unit: str):
 
 
 def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar) -> None:
+    """Check the buckets, in parallel on the machine's cores (one process per core, each holding one
+    bucket at a time: the peak is cores x one bucket's validation), their problems merged in bucket order
+    so the report is the same however many processes ran."""
     from stoke_opendata.engines.series import history_for
-    from stoke_opendata.validate.reading import read_table
-    from stoke_opendata.validate.validator import _check_one
 
     first = True
-    for bucket in nonempty:
-        rows = np.fromfile(bucket.rows_path, dtype="<i8")
-        table = read_table(bucket.path, shown=parts.files[0])
-        sub = Report()
-        hist = history_for(bundled, parts.context, bucket.index)
-        _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
-        report.extend(translate(sub.problems, rows, parts.files, first=first))
+    jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, history_for(bundled, parts.context, b.index)) for b in nonempty]
+    for problems, info in _run_all(_check_bucket, jobs, bar):
+        report.extend(translate(problems, np.fromfile(info.pop("rows_path"), dtype="<i8"), parts.files, first=first))
         if first:
-            report.files.append(sub.files[0])  # encoding and delimiter, as the reader found them
+            report.files.append(info["info"])  # encoding and delimiter, as the reader found them
             first = False
-        bucket.path.unlink()
-        bar.update(1)
+
+
+def workers(jobs: int) -> int:
+    """Processes for `jobs` buckets: STOKE_OPENDATA_WORKERS, else the cores this process may use."""
+    import os
+
+    from stoke_opendata.settings import env_number
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(jobs, int(env_number("STOKE_OPENDATA_WORKERS", cores, kind=int, exclusive=True))))
+
+
+def _run_all(function, jobs: list, bar):
+    """function(*job) for every job, results in job order: in this process for one job or one core, else
+    in a pool of spawned processes (not forked: polars' thread pool does not survive a fork)."""
+    n = workers(len(jobs))
+    if n == 1:
+        for job in jobs:
+            yield function(*job)
+            bar.update(1)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for result in pool.map(function, *zip(*jobs)):
+            yield result
+            bar.update(1)
+
+
+def _check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist):
+    """One bucket's problems (bucket row numbers) and the reader's FileInfo; the bucket file is removed.
+    The bucket is read with the CSV reader directly: the original file's limits were checked already,
+    and the size cap is not for buckets."""
+    from stoke_opendata.validate.tables.csv_reader import read_csv
+    from stoke_opendata.validate.validator import _check_one
+
+    table = read_csv(Path(path), shown=files[0])
+    sub = Report()
+    _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist)
+    Path(path).unlink()
+    return sub.problems, {"info": sub.files[0], "rows_path": rows_path}
 
 
 def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first: bool) -> list[Problem]:
@@ -160,12 +196,12 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     from stoke_opendata.engines.parquet import check_columns, columns_of, table_from_text
     from stoke_opendata.engines.partition import bucket_count, partition_parquet
     from stoke_opendata.engines.series import SeriesKey, history_for
-    from stoke_opendata.safety.guards import check_file_size
+    from stoke_opendata.engines import check_input
 
     why = supports(schema)
     if why:
         raise UsageError(f"the batched engine cannot validate this table: {why}; use --engine memory", where=shown)
-    size = check_file_size(path)
+    size = check_input(path, csv=False)
     columns = columns_of(path, shown)
     check_columns(columns, schema, shown)
     definitions = catalogue.definitions()

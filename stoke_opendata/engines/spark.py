@@ -117,10 +117,10 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
 
         for path, name in zip(paths, shown):
             check_columns(columns_of(Path(path), name), schema, name)
-    from stoke_opendata.safety.guards import check_file_size
+    from stoke_opendata.engines import check_input
 
     for path in paths:
-        check_file_size(path)  # the size cap guards every engine
+        check_input(path, csv=not parquet)  # the line limit, not the size cap (a cluster is for large files)
     spark = session(master)
     names = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
     definitions = catalogue.definitions()

@@ -1,4 +1,5 @@
-"""The batched (out-of-core) engine gives the in-memory engine's findings; Parquet input; the size cap."""
+"""The batched (out-of-core) engine gives the in-memory engine's findings; Parquet input; the size cap guards
+only the memory engine; buckets checked in parallel."""
 
 from __future__ import annotations
 
@@ -108,12 +109,39 @@ def test_auto_engine_batches_above_the_threshold(bench_data, monkeypatch):
     assert chosen == [1]
 
 
-def test_size_cap_says_how_to_validate_a_legitimate_large_file(bench_data, monkeypatch):
+def test_size_cap_guards_only_the_memory_engine(bench_data, monkeypatch):
+    """A legitimate large file is never refused for its size: the cap guards what is held whole (the
+    memory engine); auto batches a file over it, with the findings the memory engine gives."""
     dirty, catalogue, _ = bench_data
+    expected = engines.validate([dirty], engine="memory", catalogue_dir=catalogue, history=False)
     monkeypatch.setenv("STOKE_OPENDATA_MAX_FILE_MB", "1")
-    for engine in ("memory", "batched"):
-        with pytest.raises(InputError, match=r"over the 1\.0 MB limit .*STOKE_OPENDATA_MAX_FILE_MB=100 .*in batches"):
-            engines.validate([dirty], engine=engine, catalogue_dir=catalogue, history=False)
+    with pytest.raises(InputError, match=r"over the 1\.0 MB limit .*STOKE_OPENDATA_MAX_FILE_MB=100 .*in batches"):
+        engines.validate([dirty], engine="memory", catalogue_dir=catalogue, history=False)
+    for engine in ("auto", "batched"):
+        report = engines.validate([dirty], engine=engine, catalogue_dir=catalogue, history=False)
+        assert problem_keys(report) == problem_keys(expected), engine
+
+
+def test_batched_refuses_a_long_line_as_memory_does(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("indicator_id,area_code\nx," + "y" * 2000 + "\n")
+    errors = []
+    for engine in ("memory", "batched", "auto"):
+        result = subprocess.run([CLI, "validate", "--engine", engine, str(path)], capture_output=True, text=True,
+                                env={**__import__("os").environ, "STOKE_OPENDATA_MAX_LINE_BYTES": "1000"})
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        errors.append(result.stderr)
+    assert errors[0] == errors[1] == errors[2] == f"error: {path}: line 2 is longer than 1,000 bytes; this is not a table a steward would submit (raise STOKE_OPENDATA_MAX_LINE_BYTES if it is)\n"
+
+
+def test_buckets_in_parallel_give_the_findings_of_one_process(bench_data, small_buckets, monkeypatch):
+    dirty, catalogue, _ = bench_data
+    monkeypatch.setenv("STOKE_OPENDATA_WORKERS", "1")
+    one = engines.validate([dirty], engine="batched", catalogue_dir=catalogue, history=False)
+    monkeypatch.setenv("STOKE_OPENDATA_WORKERS", "3")
+    three = engines.validate([dirty], engine="batched", catalogue_dir=catalogue, history=False)
+    assert [p.to_dict() for p in three.problems] == [p.to_dict() for p in one.problems]  # same order too
+    assert [f.rows for f in three.files] == [100_000]
 
 
 def test_batched_refuses_a_table_it_cannot_partition(tmp_path):
