@@ -85,6 +85,7 @@ def _validate_buckets(parts, schema, label, catalogue, bundled) -> Report:
         info = FileInfo(path=name, format="csv", rows=parts.records[index], encoding=report.files[0].encoding, delimiter=report.files[0].delimiter, schema=label)
         report.files.append(info)
     report.files = report.files[1:]
+    as_one_table(report.problems, schema, parts.files)
     return report
 
 
@@ -105,7 +106,7 @@ def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar
 
     first = True
     jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, history_for(bundled, parts.context, b.index)) for b in nonempty]
-    for problems, info in _run_all(_check_bucket, jobs, bar):
+    for problems, info in _run_all(check_bucket, jobs, bar):
         report.extend(translate(problems, np.fromfile(info.pop("rows_path"), dtype="<i8"), parts.files, first=first))
         if first:
             report.files.append(info["info"])  # encoding and delimiter, as the reader found them
@@ -140,7 +141,7 @@ def _run_all(function, jobs: list, bar):
             bar.update(1)
 
 
-def _check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist):
+def check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist):
     """One bucket's problems (bucket row numbers) and the reader's FileInfo; the bucket file is removed.
     The bucket is read with the CSV reader directly: the original file's limits were checked already,
     and the size cap is not for buckets."""
@@ -152,6 +153,33 @@ def _check_bucket(path: str, rows_path: str, files: list[str], schema, label, ca
     _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist)
     Path(path).unlink()
     return sub.problems, {"info": sub.files[0], "rows_path": rows_path}
+
+
+def as_one_table(problems: list[Problem], schema: dict, files: list[str]) -> list[Problem]:
+    """The memory engine's foreign-key hint rule, over the whole table rather than per bucket: only the first
+    20 distinct unknown values of a foreign key (in row order) get a "did you mean" search
+    (tableschema/keys.py). A bucket sees fewer values, so it searched for values past the table's 20th;
+    those get the generic hint back. (Each of the first 20 is among its own bucket's first 20, whose
+    search gave the memory engine's answer: the search depends only on the value and the catalogue.)"""
+    generic = {}
+    for fk in schema.get("foreignKeys") or []:
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue
+        fields, ref = fk.get("fields"), fk["reference"]
+        ref_fields, resource = ref.get("fields"), ref.get("resource", "")
+        fields = [fields] if isinstance(fields, str) else list(fields or [])
+        ref_fields = [ref_fields] if isinstance(ref_fields, str) else list(ref_fields or [])
+        hint = f"use a {', '.join(ref_fields)} listed in the {resource or 'same'} table"
+        generic[", ".join(fields)] = hint + (" (`stoke-opendata indicators` lists the ids)" if resource == "indicators" else "")
+    order = {name: i for i, name in enumerate(files)}
+    found = sorted((p for p in problems if p.code == "foreign-key" and p.row is not None and p.column in generic), key=lambda p: (order.get(p.file, 0), p.row))
+    seen: dict[str, dict] = {}
+    for p in found:
+        values = seen.setdefault(p.column, {})
+        values.setdefault(p.value, len(values))
+        if values[p.value] >= 20:
+            p.hint = generic[p.column]
+    return problems
 
 
 def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first: bool) -> list[Problem]:
@@ -223,4 +251,5 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     report.files.append(FileInfo(path=shown, format="parquet", rows=records, schema=label))
+    as_one_table(report.problems, schema, [shown])
     return report
