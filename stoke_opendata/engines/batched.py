@@ -9,6 +9,9 @@ Peak memory is one bucket's validation (~200 MB), not the file's (~360 bytes a r
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
 import shutil
 import tempfile
@@ -69,9 +72,10 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
     bundled = validation._history({p.resolve() for p in paths}) if history else None
     folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
     try:
-        with _bar(total, "partitioning", "B") as bar:
+        with _spill_errors(folder), _bar(total, "partitioning", "B") as bar:
             parts = partition_csv(paths, shown, folder, key, bucket_count(total), delimiter, progress=progress or bar.update)
-        return _validate_buckets(parts, schema, label, catalogue, bundled)
+        with _spill_errors(folder):
+            return _validate_buckets(parts, schema, label, catalogue, bundled)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -87,6 +91,24 @@ def _validate_buckets(parts, schema, label, catalogue, bundled) -> Report:
     report.files = report.files[1:]
     as_one_table(report.problems, schema, parts.files)
     return report
+
+
+@contextlib.contextmanager
+def _spill_errors(folder: Path):
+    """A disk that fills up (or a file-size limit) while the buckets are written: one line naming the
+    cause and the folder, exit 2; the buckets are removed by the caller and no report is written."""
+    try:
+        yield
+    except OSError as exc:
+        code = exc.errno  # polars' own writes raise OSError with "(os error N)" in the text and no errno
+        if code is None and (found := re.search(r"os error (\d+)", str(exc))):
+            code = int(found.group(1))
+        if code not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        raise UsageError(
+            f"the batched engine could not write its temporary buckets ({os.strerror(code)}); it needs free disk about "
+            "the size of the input there: free some space, or set TMPDIR to a folder on a larger disk", where=str(folder.parent)
+        ) from None
 
 
 def _bar(total: int, desc: str, unit: str):
@@ -239,7 +261,8 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     report = Report()
     try:
         # Parquet is ~3-4x smaller than its CSV: size the buckets by the CSV it stands for
-        buckets, context, records = partition_parquet(path, shown, columns, folder, key, bucket_count(size * 4))
+        with _spill_errors(folder):
+            buckets, context, records = partition_parquet(path, shown, columns, folder, key, bucket_count(size * 4))
         for index, file in buckets:
             frame = pl.read_ipc(file)
             table = table_from_text(frame.drop("__row__"), frame["__row__"], shown, columns)

@@ -149,3 +149,26 @@ def test_batched_refuses_a_table_it_cannot_partition(tmp_path):
     path.write_text("area_code,area_name,area_type,parent_code,notes\nE06000021,Stoke,la,,\n")
     result = subprocess.run([CLI, "validate", "--engine", "batched", "--schema", "areas", str(path)], capture_output=True, text=True)
     assert result.returncode == 2 and "use --engine memory" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_spill_that_cannot_be_written_is_one_line_and_no_report(bench_data, tmp_path):
+    """The disk fills up while the buckets are written (here: a file-size limit on the process, which fails
+    the write as a full disk does): one line naming the cause, exit 2, nothing on stdout, no buckets left."""
+    import resource
+    import signal
+
+    dirty, catalogue, _ = bench_data
+    work = tmp_path / "tmp"
+    work.mkdir()
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing us
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2 << 20, 2 << 20))
+
+    env = {**__import__("os").environ, "TMPDIR": str(work)}
+    result = subprocess.run([CLI, "validate", "--engine", "batched", "--no-history", "--catalogue", str(catalogue), str(dirty)],
+                            capture_output=True, text=True, env=env, preexec_fn=small_files)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"error: {work}: the batched engine could not write its temporary buckets (File too large); it needs free "
+                             "disk about the size of the input there: free some space, or set TMPDIR to a folder on a larger disk\n")
+    assert list(work.iterdir()) == []
