@@ -124,10 +124,10 @@ def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar
     """Check the buckets, in parallel on the machine's cores (one process per core, each holding one
     bucket at a time: the peak is cores x one bucket's validation), their problems merged in bucket order
     so the report is the same however many processes ran."""
-    from stoke_opendata.engines.series import history_for
-
     first = True
-    jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, history_for(bundled, parts.context, b.index)) for b in nonempty]
+    # each job refers to the same history and context (one copy here; each bucket's own view is made
+    # in its worker, so a large bundled history is not held once per bucket)
+    jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, (bundled, parts.context, b.index)) for b in nonempty]
     for problems, info in _run_all(check_bucket, jobs, bar):
         report.extend(translate(problems, np.fromfile(info.pop("rows_path"), dtype="<i8"), parts.files, first=first))
         if first:
@@ -137,8 +137,6 @@ def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar
 
 def workers(jobs: int) -> int:
     """Processes for `jobs` buckets: STOKE_OPENDATA_WORKERS, else the cores this process may use."""
-    import os
-
     from stoke_opendata.settings import env_number
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -148,13 +146,15 @@ def workers(jobs: int) -> int:
 def _run_all(function, jobs: list, bar):
     """function(*job) for every job, results in job order: in this process for one job or one core, else
     in a pool of spawned processes (not forked: polars' thread pool does not survive a fork)."""
-    n = workers(len(jobs))
+    import multiprocessing
+
+    # a daemonic process (a job runner's worker) may not start children: its buckets run in it
+    n = 1 if multiprocessing.current_process().daemon else workers(len(jobs))
     if n == 1:
         for job in jobs:
             yield function(*job)
             bar.update(1)
         return
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -166,10 +166,14 @@ def _run_all(function, jobs: list, bar):
 def check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist):
     """One bucket's problems (bucket row numbers) and the reader's FileInfo; the bucket file is removed.
     The bucket is read with the CSV reader directly: the original file's limits were checked already,
-    and the size cap is not for buckets."""
+    and the size cap is not for buckets. `hist`: the history the checks see, or (bundled, context, bucket
+    index) to make it from (series.history_for)."""
+    from stoke_opendata.engines.series import history_for
     from stoke_opendata.validate.tables.csv_reader import read_csv
     from stoke_opendata.validate.validator import _check_one
 
+    if isinstance(hist, tuple):  # (bundled, context, bucket index): this bucket's history, made here
+        hist = history_for(*hist)
     table = read_csv(Path(path), shown=files[0])
     sub = Report()
     _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist)
