@@ -3,8 +3,10 @@
 - memory: the whole table in memory (fastest for files up to a few hundred MB; ~360 bytes a row);
 - batched: partitioned by series key to disk, then bucket by bucket in bounded memory (batched.py);
 - spark: partitioned by the same key on Apache Spark, the same code applied per partition (spark.py);
-- auto: batched for a CSV or Parquet file over STOKE_OPENDATA_BATCH_OVER_MB (default 200), a folder of
-  files, else memory.
+- auto: batched for a CSV or Parquet file over STOKE_OPENDATA_BATCH_OVER_MB (default 200) or over the
+  in-memory size cap (STOKE_OPENDATA_MAX_FILE_MB), a folder of files, else memory.
+The size cap guards only what must be held whole (the memory engine, XLSX): a legitimate large CSV or
+Parquet file is never refused for its size by batched or spark (check_input); the line limit still applies.
 All engines accept CSV and Parquet; XLSX and data package descriptors go to the memory engine.
 
 May import validate, safety, catalogue, settings and errors (pyproject.toml [tool.importlinter]); the cli
@@ -27,6 +29,28 @@ def batch_over_bytes() -> int:
     from stoke_opendata.settings import env_number
 
     return int(env_number(BATCH_OVER_ENV, DEFAULT_BATCH_OVER_MB, kind=float, exclusive=True) * 1024 * 1024)
+
+
+def check_input(path: Path, csv: bool = True) -> int:
+    """What an out-of-core engine refuses before it starts, as the memory engine would (exit 2 for a line
+    over the line limit, naming the line; a missing file), but not the file's size: bounded memory is the
+    point of these engines. Returns the size in bytes."""
+    import dataclasses
+
+    from stoke_opendata.safety import guards
+    from stoke_opendata.validate.tables.files import _has_long_line
+
+    limits = guards.Limits.from_env()
+    size = guards.check_file_size(path, dataclasses.replace(limits, max_file_bytes=1 << 62), cap=None)
+    if csv and _has_long_line(Path(path), limits.max_line_bytes):
+        guards.check_line_lengths(path, limits)  # raises, naming the line (the memory engine's own error)
+    return size
+
+
+def memory_cap() -> int:
+    from stoke_opendata.safety.guards import Limits
+
+    return Limits.from_env().max_file_bytes
 
 
 def folder_parts(path: Path) -> list[Path]:
@@ -56,7 +80,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
     table_schema, label = validation.load_schema(schema)
     catalogue = validation._Catalogue(catalogue_dir)
     report = Report()
-    threshold = batch_over_bytes()
+    threshold = min(batch_over_bytes(), memory_cap())  # a file the memory engine would refuse is batched
     for raw in paths:
         path = Path(raw)
         is_dir = path.is_dir()

@@ -9,6 +9,9 @@ Peak memory is one bucket's validation (~200 MB), not the file's (~360 bytes a r
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
 import shutil
 import tempfile
@@ -47,16 +50,15 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
     from stoke_opendata.engines.partition import bucket_count, partition_csv
     from stoke_opendata.engines.series import SeriesKey
     from stoke_opendata.validate.tables.sniff import _decode_head, _read_head, _sniff_delimiter, _sniff_kind
-    from stoke_opendata.safety.guards import Limits, check_file_size
+    from stoke_opendata.engines import check_input
 
     why = supports(schema)
     if why:
         raise UsageError(f"the batched engine cannot validate this table: {why}; use --engine memory", where=shown[0])
-    limits = Limits.from_env()
     total = 0
     delimiter = ","
     for index, (path, name) in enumerate(zip(paths, shown)):
-        total += check_file_size(path, limits)  # the size cap guards every engine
+        total += check_input(path)  # the line limit, not the size cap: bounded memory whatever the size
         head = _read_head(path, name)
         if _sniff_kind(path, head) != "csv":
             raise UsageError("the batched engine reads CSV and Parquet; use --engine memory for a workbook", where=name)
@@ -70,9 +72,10 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
     bundled = validation._history({p.resolve() for p in paths}) if history else None
     folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
     try:
-        with _bar(total, "partitioning", "B") as bar:
+        with _spill_errors(folder), _bar(total, "partitioning", "B") as bar:
             parts = partition_csv(paths, shown, folder, key, bucket_count(total), delimiter, progress=progress or bar.update)
-        return _validate_buckets(parts, schema, label, catalogue, bundled)
+        with _spill_errors(folder):
+            return _validate_buckets(parts, schema, label, catalogue, bundled)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -86,7 +89,26 @@ def _validate_buckets(parts, schema, label, catalogue, bundled) -> Report:
         info = FileInfo(path=name, format="csv", rows=parts.records[index], encoding=report.files[0].encoding, delimiter=report.files[0].delimiter, schema=label)
         report.files.append(info)
     report.files = report.files[1:]
+    as_one_table(report.problems, schema, parts.files)
     return report
+
+
+@contextlib.contextmanager
+def _spill_errors(folder: Path):
+    """A disk that fills up (or a file-size limit) while the buckets are written: one line naming the
+    cause and the folder, exit 2; the buckets are removed by the caller and no report is written."""
+    try:
+        yield
+    except OSError as exc:
+        code = exc.errno  # polars' own writes raise OSError with "(os error N)" in the text and no errno
+        if code is None and (found := re.search(r"os error (\d+)", str(exc))):
+            code = int(found.group(1))
+        if code not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        raise UsageError(
+            f"the batched engine could not write its temporary buckets ({os.strerror(code)}); it needs free disk about "
+            "the size of the input there: free some space, or set TMPDIR to a folder on a larger disk", where=str(folder.parent)
+        ) from None
 
 
 def _bar(total: int, desc: str, unit: str):
@@ -99,23 +121,91 @@ def _bar(total: int, desc: str, unit: str):
 
 
 def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar) -> None:
+    """Check the buckets, in parallel on the machine's cores (one process per core, each holding one
+    bucket at a time: the peak is cores x one bucket's validation), their problems merged in bucket order
+    so the report is the same however many processes ran."""
+    first = True
+    # each job refers to the same history and context (one copy here; each bucket's own view is made
+    # in its worker, so a large bundled history is not held once per bucket)
+    jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, (bundled, parts.context, b.index)) for b in nonempty]
+    for problems, info in _run_all(check_bucket, jobs, bar):
+        report.extend(translate(problems, np.fromfile(info.pop("rows_path"), dtype="<i8"), parts.files, first=first))
+        if first:
+            report.files.append(info["info"])  # encoding and delimiter, as the reader found them
+            first = False
+
+
+def workers(jobs: int) -> int:
+    """Processes for `jobs` buckets: STOKE_OPENDATA_WORKERS, else the cores this process may use."""
+    from stoke_opendata.settings import env_number
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(jobs, int(env_number("STOKE_OPENDATA_WORKERS", cores, kind=int, exclusive=True))))
+
+
+def _run_all(function, jobs: list, bar):
+    """function(*job) for every job, results in job order: in this process for one job or one core, else
+    in a pool of spawned processes (not forked: polars' thread pool does not survive a fork)."""
+    import multiprocessing
+
+    # a daemonic process (a job runner's worker) may not start children: its buckets run in it
+    n = 1 if multiprocessing.current_process().daemon else workers(len(jobs))
+    if n == 1:
+        for job in jobs:
+            yield function(*job)
+            bar.update(1)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for result in pool.map(function, *zip(*jobs)):
+            yield result
+            bar.update(1)
+
+
+def check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist):
+    """One bucket's problems (bucket row numbers) and the reader's FileInfo; the bucket file is removed.
+    The bucket is read with the CSV reader directly: the original file's limits were checked already,
+    and the size cap is not for buckets. `hist`: the history the checks see, or (bundled, context, bucket
+    index) to make it from (series.history_for)."""
     from stoke_opendata.engines.series import history_for
-    from stoke_opendata.validate.reading import read_table
+    from stoke_opendata.validate.tables.csv_reader import read_csv
     from stoke_opendata.validate.validator import _check_one
 
-    first = True
-    for bucket in nonempty:
-        rows = np.fromfile(bucket.rows_path, dtype="<i8")
-        table = read_table(bucket.path, shown=parts.files[0])
-        sub = Report()
-        hist = history_for(bundled, parts.context, bucket.index)
-        _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
-        report.extend(translate(sub.problems, rows, parts.files, first=first))
-        if first:
-            report.files.append(sub.files[0])  # encoding and delimiter, as the reader found them
-            first = False
-        bucket.path.unlink()
-        bar.update(1)
+    if isinstance(hist, tuple):  # (bundled, context, bucket index): this bucket's history, made here
+        hist = history_for(*hist)
+    table = read_csv(Path(path), shown=files[0])
+    sub = Report()
+    _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist)
+    Path(path).unlink()
+    return sub.problems, {"info": sub.files[0], "rows_path": rows_path}
+
+
+def as_one_table(problems: list[Problem], schema: dict, files: list[str]) -> list[Problem]:
+    """The memory engine's foreign-key hint rule, over the whole table rather than per bucket: only the first
+    20 distinct unknown values of a foreign key (in row order) get a "did you mean" search
+    (tableschema/keys.py). A bucket sees fewer values, so it searched for values past the table's 20th;
+    those get the generic hint back. (Each of the first 20 is among its own bucket's first 20, whose
+    search gave the memory engine's answer: the search depends only on the value and the catalogue.)"""
+    generic = {}
+    for fk in schema.get("foreignKeys") or []:
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue
+        fields, ref = fk.get("fields"), fk["reference"]
+        ref_fields, resource = ref.get("fields"), ref.get("resource", "")
+        fields = [fields] if isinstance(fields, str) else list(fields or [])
+        ref_fields = [ref_fields] if isinstance(ref_fields, str) else list(ref_fields or [])
+        hint = f"use a {', '.join(ref_fields)} listed in the {resource or 'same'} table"
+        generic[", ".join(fields)] = hint + (" (`stoke-opendata indicators` lists the ids)" if resource == "indicators" else "")
+    order = {name: i for i, name in enumerate(files)}
+    found = sorted((p for p in problems if p.code == "foreign-key" and p.row is not None and p.column in generic), key=lambda p: (order.get(p.file, 0), p.row))
+    seen: dict[str, dict] = {}
+    for p in found:
+        values = seen.setdefault(p.column, {})
+        values.setdefault(p.value, len(values))
+        if values[p.value] >= 20:
+            p.hint = generic[p.column]
+    return problems
 
 
 def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first: bool) -> list[Problem]:
@@ -160,12 +250,12 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     from stoke_opendata.engines.parquet import check_columns, columns_of, table_from_text
     from stoke_opendata.engines.partition import bucket_count, partition_parquet
     from stoke_opendata.engines.series import SeriesKey, history_for
-    from stoke_opendata.safety.guards import check_file_size
+    from stoke_opendata.engines import check_input
 
     why = supports(schema)
     if why:
         raise UsageError(f"the batched engine cannot validate this table: {why}; use --engine memory", where=shown)
-    size = check_file_size(path)
+    size = check_input(path, csv=False)
     columns = columns_of(path, shown)
     check_columns(columns, schema, shown)
     definitions = catalogue.definitions()
@@ -175,7 +265,8 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     report = Report()
     try:
         # Parquet is ~3-4x smaller than its CSV: size the buckets by the CSV it stands for
-        buckets, context, records = partition_parquet(path, shown, columns, folder, key, bucket_count(size * 4))
+        with _spill_errors(folder):
+            buckets, context, records = partition_parquet(path, shown, columns, folder, key, bucket_count(size * 4))
         for index, file in buckets:
             frame = pl.read_ipc(file)
             table = table_from_text(frame.drop("__row__"), frame["__row__"], shown, columns)
@@ -187,4 +278,5 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     report.files.append(FileInfo(path=shown, format="parquet", rows=records, schema=label))
+    as_one_table(report.problems, schema, [shown])
     return report

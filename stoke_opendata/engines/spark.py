@@ -117,10 +117,10 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
 
         for path, name in zip(paths, shown):
             check_columns(columns_of(Path(path), name), schema, name)
-    from stoke_opendata.safety.guards import check_file_size
+    from stoke_opendata.engines import check_input
 
     for path in paths:
-        check_file_size(path)  # the size cap guards every engine
+        check_input(path, csv=not parquet)  # the line limit, not the size cap (a cluster is for large files)
     spark = session(master)
     names = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
     definitions = catalogue.definitions()
@@ -172,7 +172,11 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
     result_schema = ", ".join(f"{n} {'long' if n in ('file_index', 'row') else 'string'}" for n in RESULT_FIELDS)
     runner = _BucketRunner(payload, schema, label, header, columns, shown[0], parquet)
     rows = grouped.applyInArrow(lambda table: runner(table), result_schema).collect()
-    return _report(rows, shown, label, counts, parquet, delimiter if not parquet else None)
+    from stoke_opendata.engines.batched import as_one_table
+
+    report = _report(rows, shown, label, counts, parquet, delimiter if not parquet else None)
+    as_one_table(report.problems, schema, list(shown))
+    return report
 
 
 def _header(path: Path, shown: str, names: list[str]):
@@ -260,21 +264,21 @@ class _BucketRunner:
             ids = (frame["_fid"].cast(pl.Int64) * (1 << ROW_SHIFT) + frame["_row"]).to_numpy().astype(np.int64)
             if self.parquet:
                 from stoke_opendata.engines.parquet import table_from_text
+                from stoke_opendata.validate.problems import Report
 
                 parsed = table_from_text(frame.select(self.columns), range(2, frame.height + 2), self.shown, self.columns)
+                sub = Report()
+                _check_one(sub, parsed, self.schema, self.label, catalogue.reference, catalogue.definitions, lambda: hist)
+                found = sub.problems
             else:
                 if (frame["value"].str.count_matches('"', literal=True) % 2 == 1).any():
                     return pa.Table.from_pylist([dict.fromkeys(RESULT_FIELDS) | {"code": MULTILINE, "file_index": 0, "row": 0}], schema=_arrow_schema())
-                from stoke_opendata.validate.reading import read_table
+                from stoke_opendata.engines.batched import check_bucket
 
                 path = work / "bucket.csv"
                 path.write_text(self.header + "\n" + "\n".join(frame["value"].to_list()) + "\n", encoding="utf-8")
-                parsed = read_table(path, shown=self.shown)
-            from stoke_opendata.validate.problems import Report
-
-            sub = Report()
-            _check_one(sub, parsed, self.schema, self.label, catalogue.reference, catalogue.definitions, lambda: hist)
-            problems = translate(sub.problems, ids, range(1 << 16), first=True)
+                found, _info = check_bucket(str(path), "", [self.shown], self.schema, self.label, catalogue, hist)  # the batched engine's own
+            problems = translate(found, ids, range(1 << 16), first=True)
             out = [
                 {"file_index": int(p.file) if p.row is not None and p.row >= 2 else 0, "row": p.row, "column": p.column, "code": p.code,
                  "value": p.value, "message": p.message, "hint": p.hint, "constraint": p.constraint}

@@ -1,4 +1,5 @@
-"""The batched (out-of-core) engine gives the in-memory engine's findings; Parquet input; the size cap."""
+"""The batched (out-of-core) engine gives the in-memory engine's findings; Parquet input; the size cap guards
+only the memory engine; buckets checked in parallel."""
 
 from __future__ import annotations
 
@@ -108,12 +109,39 @@ def test_auto_engine_batches_above_the_threshold(bench_data, monkeypatch):
     assert chosen == [1]
 
 
-def test_size_cap_says_how_to_validate_a_legitimate_large_file(bench_data, monkeypatch):
+def test_size_cap_guards_only_the_memory_engine(bench_data, monkeypatch):
+    """A legitimate large file is never refused for its size: the cap guards what is held whole (the
+    memory engine); auto batches a file over it, with the findings the memory engine gives."""
     dirty, catalogue, _ = bench_data
+    expected = engines.validate([dirty], engine="memory", catalogue_dir=catalogue, history=False)
     monkeypatch.setenv("STOKE_OPENDATA_MAX_FILE_MB", "1")
-    for engine in ("memory", "batched"):
-        with pytest.raises(InputError, match=r"over the 1\.0 MB limit .*STOKE_OPENDATA_MAX_FILE_MB=100 .*in batches"):
-            engines.validate([dirty], engine=engine, catalogue_dir=catalogue, history=False)
+    with pytest.raises(InputError, match=r"over the 1\.0 MB limit .*STOKE_OPENDATA_MAX_FILE_MB=100 .*in batches"):
+        engines.validate([dirty], engine="memory", catalogue_dir=catalogue, history=False)
+    for engine in ("auto", "batched"):
+        report = engines.validate([dirty], engine=engine, catalogue_dir=catalogue, history=False)
+        assert problem_keys(report) == problem_keys(expected), engine
+
+
+def test_batched_refuses_a_long_line_as_memory_does(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("indicator_id,area_code\nx," + "y" * 2000 + "\n")
+    errors = []
+    for engine in ("memory", "batched", "auto"):
+        result = subprocess.run([CLI, "validate", "--engine", engine, str(path)], capture_output=True, text=True,
+                                env={**__import__("os").environ, "STOKE_OPENDATA_MAX_LINE_BYTES": "1000"})
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        errors.append(result.stderr)
+    assert errors[0] == errors[1] == errors[2] == f"error: {path}: line 2 is longer than 1,000 bytes; this is not a table a steward would submit (raise STOKE_OPENDATA_MAX_LINE_BYTES if it is)\n"
+
+
+def test_buckets_in_parallel_give_the_findings_of_one_process(bench_data, small_buckets, monkeypatch):
+    dirty, catalogue, _ = bench_data
+    monkeypatch.setenv("STOKE_OPENDATA_WORKERS", "1")
+    one = engines.validate([dirty], engine="batched", catalogue_dir=catalogue, history=False)
+    monkeypatch.setenv("STOKE_OPENDATA_WORKERS", "3")
+    three = engines.validate([dirty], engine="batched", catalogue_dir=catalogue, history=False)
+    assert [p.to_dict() for p in three.problems] == [p.to_dict() for p in one.problems]  # same order too
+    assert [f.rows for f in three.files] == [100_000]
 
 
 def test_batched_refuses_a_table_it_cannot_partition(tmp_path):
@@ -121,3 +149,26 @@ def test_batched_refuses_a_table_it_cannot_partition(tmp_path):
     path.write_text("area_code,area_name,area_type,parent_code,notes\nE06000021,Stoke,la,,\n")
     result = subprocess.run([CLI, "validate", "--engine", "batched", "--schema", "areas", str(path)], capture_output=True, text=True)
     assert result.returncode == 2 and "use --engine memory" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_spill_that_cannot_be_written_is_one_line_and_no_report(bench_data, tmp_path):
+    """The disk fills up while the buckets are written (here: a file-size limit on the process, which fails
+    the write as a full disk does): one line naming the cause, exit 2, nothing on stdout, no buckets left."""
+    import resource
+    import signal
+
+    dirty, catalogue, _ = bench_data
+    work = tmp_path / "tmp"
+    work.mkdir()
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing us
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2 << 20, 2 << 20))
+
+    env = {**__import__("os").environ, "TMPDIR": str(work)}
+    result = subprocess.run([CLI, "validate", "--engine", "batched", "--no-history", "--catalogue", str(catalogue), str(dirty)],
+                            capture_output=True, text=True, env=env, preexec_fn=small_files)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"error: {work}: the batched engine could not write its temporary buckets (File too large); it needs free "
+                             "disk about the size of the input there: free some space, or set TMPDIR to a folder on a larger disk\n")
+    assert list(work.iterdir()) == []
