@@ -94,3 +94,34 @@ def test_a_figure_with_no_period_basis_is_refused_naming_the_row(tmp_path):
     old = Table("observations", tmp_path / "o.csv", {}, header=["indicator_id", "period", "notes"],
                 rows=[{"indicator_id": "a", "period": "2024", "notes": "period not stated; document year used"}])
     assert period_basis.filled(old, "o.csv").rows[0]["period_basis"] == "document_year"
+
+
+DUCKDB_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE",
+                "datetime": "TIMESTAMP WITH TIME ZONE"}
+
+
+def test_duckdb_reads_every_parquet_with_the_table_schemas_types(bundled_packages):
+    """DuckDB (an analyst's SQL over the downloads) sees the published types and every row, and can union every
+    package's observations by name."""
+    import duckdb
+
+    con = duckdb.connect()
+    observations = []
+    for package in bundled_packages:
+        descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+        for resource in descriptor["resources"]:
+            if not resource["path"].endswith(".csv"):
+                continue
+            parquet = str(package / resource["path"].replace(".csv", ".parquet"))
+            described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [parquet]).fetchall()
+            types = {name: kind for name, kind, *_ in described}
+            for f in resource["schema"]["fields"]:
+                assert types[f["name"]] == DUCKDB_TYPES[f["type"]], (package.name, resource["name"], f["name"], types[f["name"]])
+            with open(package / resource["path"], encoding="utf-8", newline="") as fh:
+                rows = sum(1 for _ in csv.reader(fh)) - 1
+            assert con.execute("SELECT count(*) FROM read_parquet(?)", [parquet]).fetchone()[0] == rows
+            if resource["name"] == "observations":
+                observations.append(parquet)
+    assert len(observations) >= 3
+    total = con.execute("SELECT count(*) FROM read_parquet(?, union_by_name = true)", [observations]).fetchone()[0]
+    assert total == sum(con.execute("SELECT count(*) FROM read_parquet(?)", [p]).fetchone()[0] for p in observations)
