@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stoke_opendata.engines.series import CONTEXT_COLUMNS, KEY_COLUMNS, SeriesKey
-from stoke_opendata.errors import InputError
+from stoke_opendata.errors import InputError, UsageError
 
 BLOCK_BYTES = 16 << 20
 BUCKET_BYTES = 40 << 20  # target size of one bucket: ~450k rows of observations, ~200 MB to validate
@@ -112,7 +112,14 @@ def _blocks(path: Path):
 
 
 def _lines(pl, block: bytes, state: dict):
-    """(lines of the block, header line or None): polars' line scanner, line endings removed."""
+    """(lines of the block, header record or None): polars' line scanner, line endings removed. A header
+    whose quoted label holds a line break spans several lines: they are its record, not data (a fuzzed
+    3-line header was bucketed as data and broke the row numbering)."""
+    if block.count(b"\r") != block.count(b"\r\n"):
+        # a carriage return that does not end a line (old Mac endings, or \r\r\n) cannot be kept byte
+        # for byte by a line-based split, and the readers would then see other cells than in the file
+        raise UsageError("the batched engine reads UTF-8 CSV with LF or CRLF line endings (this file has a carriage return "
+                         "inside a line); save it as 'CSV UTF-8' or use --engine memory")
     try:
         frame = pl.scan_lines(io.BytesIO(block), name="line").collect()
     except pl.exceptions.PolarsError as exc:
@@ -120,8 +127,15 @@ def _lines(pl, block: bytes, state: dict):
     head = None
     if state["first"]:
         state["first"] = False
-        head = frame["line"][0] if frame.height else None
-        frame = frame.slice(1)
+        taken = 0
+        parts = []
+        for line in frame["line"]:
+            parts.append(line)
+            taken += 1
+            if "\n".join(parts).count('"') % 2 == 0:
+                break
+        head = "\n".join(parts) if parts else None
+        frame = frame.slice(taken)
     return frame, head
 
 

@@ -327,6 +327,9 @@ def check_xlsx_expansion(path, limits: Limits | None = None) -> int:
             total = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise InputError("not a valid XLSX file (it is not a zip archive)", where=str(path)) from None
+    except (NotImplementedError, ValueError, OSError, EOFError, RuntimeError) as exc:
+        # a damaged or exotic zip directory (an unknown zip version, a bad offset): refused, not a crash
+        raise InputError(f"the workbook's zip directory cannot be read ({type(exc).__name__}); save it again from Excel", where=str(path)) from None
     limit = limits.max_file_bytes * MAX_UNZIPPED_FACTOR
     if total > limit:
         raise InputError(

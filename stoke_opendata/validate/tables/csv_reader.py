@@ -41,14 +41,15 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
     try:
         frame, lines = _polars_read(pl, source, delimiter, eol, width, pad)
     except pl.exceptions.ComputeError as exc:
-        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
-            encoding, guessed = "cp1252", True
-            source = _transcode(path, encoding, shown)
-            frame, lines = _polars_read(pl, source, delimiter, eol, width, pad)
-        else:
+        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
             raise InputError(_unparsable(source, str(exc)), where=shown) from None
+        encoding, guessed = "cp1252", True
+        source = _transcode(path, encoding, shown)
+        frame, lines = _read_or_refuse(pl, source, delimiter, eol, width, pad, shown)
     except pl.exceptions.NoDataError:
         raise InputError("the file has no content; export the table again", where=shown) from None
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(_unparsable(source, str(exc)), where=shown) from None
 
     if frame.height == 0:
         raise InputError("the file has no header row", where=shown)
@@ -80,6 +81,18 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
         )
     info = FileInfo(path=shown, format="csv", rows=data.height, encoding=encoding, delimiter=DELIMITERS[delimiter])
     return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems, extra_values=extras)
+
+
+def _read_or_refuse(pl, source, delimiter: str, eol: str, width: int, pad: int, shown: str):
+    """_polars_read on the transcoded text (the second try, after UTF-8 failed): whatever polars cannot
+    parse there is the file's fault, said in one line (a fuzzed BOM, stray byte and open quote reached
+    polars' ComputeError here as an internal error)."""
+    try:
+        return _polars_read(pl, source, delimiter, eol, width, pad)
+    except pl.exceptions.NoDataError:
+        raise InputError("the file has no content; export the table again", where=shown) from None
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(_unparsable(source, str(exc)), where=shown) from None
 
 
 def _unparsable(source, detail: str) -> str:
