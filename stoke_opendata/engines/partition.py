@@ -140,7 +140,10 @@ def _lines(pl, block: bytes, state: dict):
 
 
 def _positions(header: str, delimiter: str, shown: str) -> dict[str, int]:
-    labels = next(csv.reader([header.lstrip("\ufeff")], delimiter=delimiter), [])
+    try:  # the header may span lines (a quoted label with a line break), or never close its quote
+        labels = next(csv.reader(io.StringIO(header.lstrip("\ufeff"), newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        labels = []
     where = {label.strip(): i for i, label in reversed(list(enumerate(labels)))}
     missing = [c for c in KEY_COLUMNS if c not in where]
     if missing:

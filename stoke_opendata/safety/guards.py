@@ -289,16 +289,21 @@ def iter_csv_rows(
                 for i, cell in enumerate(cells):
                     if len(cell) > limits.max_cell_chars:
                         label = header[i] if header is not None and i < len(header) and header[i] else f"column {i + 1}"
-                        raise InputError(
-                            f"row {row_number}, column {label}: a cell of {len(cell):,} characters, over the "
-                            f"{limits.max_cell_chars:,} limit (raise {MAX_CELL_CHARS_ENV} if it is meant)",
-                            where=str(path),
-                        )
+                        raise cell_too_long(row_number, label, len(cell), limits, str(path))
                 yield cells
     except UnicodeDecodeError as exc:
         raise InputError(f"the file is not {encoding} text (byte {exc.start} of a chunk)", where=str(path)) from None
     finally:
         csv.field_size_limit(old_limit)
+
+
+def cell_too_long(row: int, column: str, length: int, limits: Limits, where: str) -> InputError:
+    """The one refusal for a cell over the cell limit, whichever reader met it (CSV or XLSX, streamed)."""
+    return InputError(
+        f"row {row}, column {column}: a cell of {length:,} characters, over the {limits.max_cell_chars:,} limit "
+        f"(raise {MAX_CELL_CHARS_ENV} if it is meant)",
+        where=where,
+    )
 
 
 def _limited_lines(fh, path, limits: Limits) -> Iterator[str]:

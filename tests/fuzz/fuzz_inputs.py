@@ -72,8 +72,9 @@ def table_rows(draw, schema: str):
     for _ in range(draw(st.integers(0, 6))):
         kind = draw(st.sampled_from(["cell", "cell", "cell", "drop", "extra", "header", "swap", "dup", "blank"]))
         if kind == "cell" and rows:
-            r, c = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, len(fields) - 1))
-            rows[r][c] = draw(cell_text())
+            r = draw(st.integers(0, len(rows) - 1))
+            if rows[r]:
+                rows[r][draw(st.integers(0, len(rows[r]) - 1))] = draw(cell_text())
         elif kind == "drop" and rows:
             r = draw(st.integers(0, len(rows) - 1))
             rows[r] = rows[r][: draw(st.integers(0, len(fields)))]

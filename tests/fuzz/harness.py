@@ -7,7 +7,8 @@ than wall time, so that other work on a shared machine does not count against us
 
 Engines agree when both give a report with the same findings, or both refuse. The batched engine may
 decline what its line-based partition cannot keep byte for byte (not UTF-8, a carriage return inside a
-line): a UsageError naming the engine's input, counted apart as `declined`, never a silent difference.
+line) or partition (a header without the series key columns): a refusal that names the engine, counted
+apart as `declined`, never a silent difference.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BUDGET_SECONDS = 2.0
-DECLINED = ("the batched engine reads", "the spark engine reads")
+DECLINED = ("the batched engine reads", "the spark engine reads", "which the batched engine partitions by")
 
 
 @dataclass

@@ -58,6 +58,7 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
         labels[0] = labels[0].lstrip("\ufeff")
     data = frame.slice(1)
     del frame
+    _check_cell_lengths(pl, data, labels, width, shown)
     counts, extras = _field_counts(pl, lines, data, width, delimiter, source, shown, eol)
     if guessed:
         problems.append(
@@ -81,6 +82,29 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0) -> Table:
         )
     info = FileInfo(path=shown, format="csv", rows=data.height, encoding=encoding, delimiter=DELIMITERS[delimiter])
     return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems, extra_values=extras)
+
+
+def _check_cell_lengths(pl, data, labels: list[str], width: int, shown: str) -> None:
+    """Refuse a cell over the cell limit (safety.guards, the same limit an XLSX cell obeys), naming its row
+    and column. Byte lengths are free in Arrow, so a clean file costs one max per column; characters are
+    counted only in a column whose longest cell has more bytes than the limit allows characters."""
+    from stoke_opendata.safety.guards import Limits, cell_too_long
+
+    limits = Limits.from_env()
+    for i, label in enumerate(labels):
+        if len(label) > limits.max_cell_chars:
+            raise cell_too_long(1, f"column {i + 1}", len(label), limits, shown)
+    cells = [column_name(i) for i in range(width)]
+    longest = data.select(pl.col(c).str.len_bytes().max() for c in cells).row(0) if data.height else ()
+    for i, most in enumerate(longest):
+        if most is None or most <= limits.max_cell_chars:
+            continue
+        chars = data[cells[i]].str.len_chars()
+        over = (chars > limits.max_cell_chars).fill_null(False)
+        if over.any():
+            at = over.arg_true()[0]
+            label = labels[i] if i < len(labels) and labels[i] else f"column {i + 1}"
+            raise cell_too_long(int(data[ROW][at]), label, int(chars[at]), limits, shown)
 
 
 def _read_or_refuse(pl, source, delimiter: str, eol: str, width: int, pad: int, shown: str):
