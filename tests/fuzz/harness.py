@@ -57,7 +57,7 @@ def run_engine(path: Path, engine: str, schema: str) -> Outcome:
         return Outcome(engine, "internal", detail=traceback.format_exc(limit=-6), seconds=time.process_time() - start)
 
 
-def run_cli(path: Path, schema: str) -> Outcome:
+def run_cli(path: Path, schema: str, engine: str = "auto") -> Outcome:
     """The console command in-process (stoke_opendata.cli.main): exit 0, 1 or 2, never 'internal error'."""
     from stoke_opendata.cli import main
 
@@ -66,7 +66,7 @@ def run_cli(path: Path, schema: str) -> Outcome:
     code = 0
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
         try:
-            main(["validate", "--no-history", "--schema", schema, str(path)])
+            main(["validate", "--no-history", "--engine", engine, "--schema", schema, str(path)])
         except SystemExit as exc:
             code = exc.code or 0
     seconds = time.process_time() - start
