@@ -65,7 +65,7 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                         positions = _positions(head, delimiter, shown[file_index])
                         for fh in handles:
                             fh.write((head + "\n").encode("utf-8"))
-                    elif head.lstrip("\ufeff") != header.lstrip("\ufeff"):
+                    elif head.lstrip("\ufeff").rstrip("\r") != header.lstrip("\ufeff").rstrip("\r"):
                         raise InputError(f"the header differs from the first file's ({shown[0]}); a folder must hold parts of one table", where=shown[file_index])
                 if frame.height == 0:
                     continue
@@ -112,18 +112,15 @@ def _blocks(path: Path):
 
 
 def _lines(pl, block: bytes, state: dict):
-    """(lines of the block, header record or None): polars' line scanner, line endings removed. A header
+    """(lines of the block, header record or None): polars' line scanner, LF removed (the \r of a CRLF
+    kept: _with_endings). A header
     whose quoted label holds a line break spans several lines: they are its record, not data (a fuzzed
     3-line header was bucketed as data and broke the row numbering)."""
-    if block.count(b"\r") != block.count(b"\r\n"):
-        # a carriage return that does not end a line (old Mac endings, or \r\r\n) cannot be kept byte
-        # for byte by a line-based split, and the readers would then see other cells than in the file
-        raise UsageError("the batched engine reads UTF-8 CSV with LF or CRLF line endings (this file has a carriage return "
-                         "inside a line); save it as 'CSV UTF-8' or use --engine memory")
     try:
         frame = pl.scan_lines(io.BytesIO(block), name="line").collect()
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"the batched engine reads UTF-8 CSV only ({' '.join(str(exc).split())[:120]}); save it as 'CSV UTF-8'") from None
+    frame = _with_endings(pl, frame, block)
     head = None
     if state["first"]:
         state["first"] = False
@@ -137,6 +134,27 @@ def _lines(pl, block: bytes, state: dict):
         head = "\n".join(parts) if parts else None
         frame = frame.slice(taken)
     return frame, head
+
+
+def _with_endings(pl, frame, block: bytes):
+    """The lines with the carriage return of a CRLF ending put back, so that the buckets (written with LF)
+    hold each line byte for byte: a quoted cell's CRLF stays CRLF (read as LF, a cell lost its
+    formula-injection finding) and a stray \r before the ending stays (\r\r\n made the engines
+    disagree), whatever mix of endings the file has (Excel writes CRLF records with LF inside cells)."""
+    import numpy as np
+
+    data = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    crlf = (ends > 0) & (data[np.maximum(ends - 1, 0)] == 13)
+    if not crlf.any():
+        return frame
+    flags = np.zeros(frame.height, dtype=bool)
+    if frame.height < len(ends):  # the scanner's lines are the block's \n-separated lines, or we cannot tell
+        raise UsageError("the batched engine could not split this file into lines; use --engine memory")
+    flags[: len(ends)] = crlf
+    return frame.with_columns(
+        pl.when(pl.Series(flags)).then(pl.col("line") + "\r").otherwise(pl.col("line")).alias("line")
+    )
 
 
 def _positions(header: str, delimiter: str, shown: str) -> dict[str, int]:
