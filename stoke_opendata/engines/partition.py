@@ -57,6 +57,7 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
     try:
         for file_index, path in enumerate(paths):
             state = {"inside": False, "record": 1, "bucket": 0, "first": True}
+            block = b""
             for block in _blocks(path):
                 frame, head = _lines(pl, block, state)
                 if head is not None:
@@ -82,6 +83,14 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                     out[index].records += part.height
                 if progress is not None:
                     progress(len(block))
+            if state["inside"] and not block.endswith(b"\n"):
+                # a quote still open at the end of a file without a final line break: the bucket holding
+                # its last line must end as the file does (the reader takes a quote open to the end of
+                # the data, but not one followed by a line break the file does not have)
+                tail = handles[state["bucket"]]
+                tail.flush()
+                tail.truncate(tail.tell() - 1)
+                tail.seek(0, 2)
             records.append(state["record"] - 1)
     finally:
         for fh in handles + row_handles:
