@@ -187,8 +187,32 @@ def _header(path: Path, shown: str, names: list[str]):
     except UnicodeDecodeError:
         raise UsageError("the spark engine reads UTF-8 CSV; save it as 'CSV UTF-8' or use --engine memory", where=shown) from None
     delimiter = _sniff_delimiter(header.lstrip("\ufeff"))
-    columns = [c.strip() for c in next(csv.reader([header.lstrip("\ufeff")], delimiter=delimiter), [])]
+    if header.count('"') % 2:
+        raise UsageError("a quoted cell spans lines (in the header), which the spark engine does not split; use --engine batched", where=shown)
+    try:
+        columns = [c.strip() for c in next(csv.reader(io.StringIO(header.lstrip("\ufeff"), newline=""), delimiter=delimiter), [])]
+    except csv.Error:
+        columns = None
+    if columns is None or "\r" in header:
+        raise UsageError("the spark engine reads UTF-8 CSV with LF or CRLF line endings (this header holds a carriage return); use --engine batched", where=shown)
+    _check_endings(path, shown)
     return header, delimiter, columns
+
+
+def _check_endings(path: Path, shown: str, chunk: int = 16 << 20) -> None:
+    """Spark's text reader ends a line at LF, CRLF or a lone CR; the other engines only at LF (a lone CR
+    is part of a cell). A file with a carriage return that is not part of a CRLF is declined, before
+    Spark starts, rather than read as other lines (one pass, counted in C)."""
+    with open(path, "rb") as fh:
+        while True:
+            data = fh.read(chunk)
+            if not data:
+                return
+            if data.endswith(b"\r"):
+                data += fh.read(1)
+            if data.count(b"\r") != data.count(b"\r\n"):
+                raise UsageError("the spark engine reads UTF-8 CSV with LF or CRLF line endings (this file has a carriage "
+                                 "return inside a line); use --engine batched", where=shown)
 
 
 def _numbered(spark, frame, uris, first_row: int):

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from fuzz_inputs import csv_files, xlsx_files
-from harness import BUDGET_SECONDS, check_input, run_cli, run_engine
+from harness import BUDGET_SECONDS, check_input, disagreement, run_cli, run_engine
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 SEED_FILES = sorted(p for p in SEEDS.iterdir() if p.suffix in (".csv", ".xlsx"))
@@ -84,3 +84,32 @@ def test_generated_csv_no_internal_error_within_budget_and_engines_agree(drawn):
 def test_generated_xlsx_no_internal_error_within_budget(drawn):
     data, suffix, schema = drawn
     assert check_input(data, suffix, schema, cli=len(data) % 20 == 0) == []
+
+
+SPARK_SAMPLE = int(os.environ.get("STOKE_FUZZ_SPARK_EXAMPLES", "4"))
+
+
+@pytest.fixture(scope="module")
+def spark_session():
+    from stoke_opendata.engines import spark as spark_engine
+
+    return spark_engine.session()  # one session for the sample (start-up 10-20 s, more on a loaded machine)
+
+
+@pytest.mark.parametrize("seed", [p for p in SEED_FILES if p.suffix == ".csv"], ids=lambda p: p.name)
+def test_spark_agrees_with_memory_on_every_csv_seed(seed, spark_session):
+    memory = run_engine(seed, "memory", _schema(seed))
+    spark = run_engine(seed, "spark", _schema(seed))
+    assert spark.kind != "internal", spark.detail
+    assert disagreement(memory, spark) is None
+
+
+@_fuzz(SPARK_SAMPLE)
+@given(drawn=csv_files())
+def test_spark_agrees_with_memory_on_a_generated_sample(spark_session, drawn, tmp_path_factory):
+    data, suffix, schema = drawn
+    path = tmp_path_factory.mktemp("spark") / f"input{suffix}"
+    path.write_bytes(data)
+    memory, spark = run_engine(path, "memory", schema), run_engine(path, "spark", schema)
+    assert spark.kind != "internal", spark.detail
+    assert disagreement(memory, spark) is None
