@@ -83,10 +83,11 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                     out[index].records += part.height
                 if progress is not None:
                     progress(len(block))
-            if state["inside"] and not block.endswith(b"\n"):
-                # a quote still open at the end of a file without a final line break: the bucket holding
-                # its last line must end as the file does (the reader takes a quote open to the end of
-                # the data, but not one followed by a line break the file does not have)
+            if block and not block.endswith(b"\n") and (state["inside"] or file_index == len(paths) - 1):
+                # a file without a final line break: the bucket holding its last line must end as the
+                # file does (the reader takes a quote open to the end of the data, but not one followed
+                # by a line break the file does not have; a last line ending in \r is a cell's text, but
+                # \r\n an ending). A quote open at the end of a part also runs on into the next part.
                 tail = handles[state["bucket"]]
                 tail.flush()
                 tail.truncate(tail.tell() - 1)
@@ -155,12 +156,16 @@ def _with_endings(pl, frame, block: bytes):
     data = np.frombuffer(block, dtype=np.uint8)
     ends = np.flatnonzero(data == 10)
     crlf = (ends > 0) & (data[np.maximum(ends - 1, 0)] == 13)
-    if not crlf.any():
+    # the scanner also drops a \r that ends the data without a \n after it (the file's last line)
+    cr_at_end = block.endswith(b"\r")
+    if not crlf.any() and not cr_at_end:
         return frame
     flags = np.zeros(frame.height, dtype=bool)
-    if frame.height < len(ends):  # the scanner's lines are the block's \n-separated lines, or we cannot tell
+    if frame.height < len(ends) + cr_at_end:  # the scanner's lines are the block's \n-separated lines, or we cannot tell
         raise UsageError("the batched engine could not split this file into lines; use --engine memory")
     flags[: len(ends)] = crlf
+    if cr_at_end:
+        flags[-1] = True
     return frame.with_columns(
         pl.when(pl.Series(flags)).then(pl.col("line") + "\r").otherwise(pl.col("line")).alias("line")
     )

@@ -2,7 +2,7 @@
 budget of generated CSV and XLSX files (fuzz_inputs.py) through the Python API on the memory and batched
 engines (which must agree), the console command on a share of them, and Spark on a sample.
 
-Budget: STOKE_FUZZ_EXAMPLES generated inputs (default 600 CSV + 300 XLSX), derandomised so that CI is
+Budget: STOKE_FUZZ_EXAMPLES generated inputs (default 400 CSV + 200 XLSX), derandomised so that CI is
 repeatable; `make fuzz` is the long run (tests/fuzz/long_run.py, docs/fuzzing.md)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from harness import BUDGET_SECONDS, check_input, disagreement, run_cli, run_engi
 SEEDS = Path(__file__).resolve().parent / "seeds"
 SEED_FILES = sorted(p for p in SEEDS.iterdir() if p.suffix in (".csv", ".xlsx"))
 CLI = str(Path(sys.executable).parent / "stoke-opendata")
-EXAMPLES = int(os.environ.get("STOKE_FUZZ_EXAMPLES", "900"))
+EXAMPLES = int(os.environ.get("STOKE_FUZZ_EXAMPLES", "600"))
 
 
 def _fuzz(examples: int):
