@@ -202,10 +202,18 @@ def _header(path: Path, shown: str, names: list[str]):
 def _check_endings(path: Path, shown: str, chunk: int = 16 << 20) -> None:
     """Spark's text reader ends a line at LF, CRLF or a lone CR; the other engines only at LF (a lone CR
     is part of a cell). A file with a carriage return that is not part of a CRLF is declined, before
-    Spark starts, rather than read as other lines (one pass, counted in C)."""
+    Spark starts, rather than read as other lines (one pass, counted in C). So is a file that is not
+    UTF-8 past its header (the workers failed on it: a polars panic, a UnicodeDecodeError)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as fh:
         while True:
             data = fh.read(chunk)
+            try:
+                decoder.decode(data, final=not data)
+            except UnicodeDecodeError:
+                raise UsageError("the spark engine reads UTF-8 CSV; save it as 'CSV UTF-8' or use --engine memory", where=shown) from None
             if not data:
                 return
             if data.endswith(b"\r"):
