@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -28,6 +29,8 @@ ROW_SHIFT = 40  # as partition.FILE_SHIFT
 RESULT_FIELDS = ("file_index", "row", "column", "code", "value", "message", "hint", "constraint")
 MULTILINE = "__multiline__"
 _SESSIONS: dict[str, object] = {}
+_REFUSAL = re.compile(r"stoke_opendata\.errors\.(?:InputError|UsageError): ([^\n]*)")
+_BUCKET_ROW = re.compile(r"^row \d+, ")
 
 
 def check_java() -> None:
@@ -171,7 +174,14 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
     grouped = frame.select("_bucket", "_fid", "_row", *data_cols).groupBy("_bucket")
     result_schema = ", ".join(f"{n} {'long' if n in ('file_index', 'row') else 'string'}" for n in RESULT_FIELDS)
     runner = _BucketRunner(payload, schema, label, header, columns, shown[0], parquet)
-    rows = grouped.applyInArrow(lambda table: runner(table), result_schema).collect()
+    try:
+        rows = grouped.applyInArrow(lambda table: runner(table), result_schema).collect()
+    except Exception as exc:  # a reader's refusal inside a worker comes back as Spark's own exception
+        found = _REFUSAL.search(str(exc))
+        if found is None:
+            raise
+        # the row a worker names is its bucket's, not the file's: only the cause is kept
+        raise UsageError(_BUCKET_ROW.sub("", found.group(1).strip()), where=shown[0]) from None
     return _report(rows, shown, label, counts, parquet, delimiter if not parquet else None)
 
 
