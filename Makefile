@@ -11,7 +11,7 @@ OUT ?= out
 SITE_PATH := progress
 SITE := .portal/public/$(SITE_PATH)
 
-.PHONY: run test install portal portal-down browser bench soak docs clean
+.PHONY: run test install portal portal-down browser bench soak docs clean fuzz
 
 # Two stamps: `make run` installs only what the main job needs ($(RUN_STAMP): the package and its runtime
 # dependencies); `make test` (and bench, soak, docs) add the dev and spark extras and Java for Spark.
@@ -78,6 +78,12 @@ bench: $(STAMP)
 	bash portal/up.sh
 	$(BIN)/python bench/publish_bench.py
 	$(BIN)/python bench/portal_submit_bench.py
+
+# The long fuzz run (docs/fuzzing.md): FUZZ_EXAMPLES generated inputs through every engine, niced, in
+# one process; failing inputs are saved to fuzz-corpus/failures/ (copy them to tests/fuzz/seeds/).
+FUZZ_EXAMPLES ?= 100000
+fuzz: $(STAMP)
+	nice -n 10 $(BIN)/python tests/fuzz/long_run.py --examples $(FUZZ_EXAMPLES) --corpus fuzz-corpus
 
 docs: $(STAMP)
 	$(BIN)/cog -r docs/cli.md

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stoke_opendata.engines.series import CONTEXT_COLUMNS, KEY_COLUMNS, SeriesKey
-from stoke_opendata.errors import InputError
+from stoke_opendata.errors import InputError, UsageError
 
 BLOCK_BYTES = 16 << 20
 BUCKET_BYTES = 40 << 20  # target size of one bucket: ~450k rows of observations, ~200 MB to validate
@@ -57,6 +57,7 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
     try:
         for file_index, path in enumerate(paths):
             state = {"inside": False, "record": 1, "bucket": 0, "first": True}
+            block = b""
             for block in _blocks(path):
                 frame, head = _lines(pl, block, state)
                 if head is not None:
@@ -65,7 +66,7 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                         positions = _positions(head, delimiter, shown[file_index])
                         for fh in handles:
                             fh.write((head + "\n").encode("utf-8"))
-                    elif head.lstrip("\ufeff") != header.lstrip("\ufeff"):
+                    elif head.lstrip("\ufeff").rstrip("\r") != header.lstrip("\ufeff").rstrip("\r"):
                         raise InputError(f"the header differs from the first file's ({shown[0]}); a folder must hold parts of one table", where=shown[file_index])
                 if frame.height == 0:
                     continue
@@ -82,6 +83,15 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                     out[index].records += part.height
                 if progress is not None:
                     progress(len(block))
+            if block and not block.endswith(b"\n") and (state["inside"] or file_index == len(paths) - 1):
+                # a file without a final line break: the bucket holding its last line must end as the
+                # file does (the reader takes a quote open to the end of the data, but not one followed
+                # by a line break the file does not have; a last line ending in \r is a cell's text, but
+                # \r\n an ending). A quote open at the end of a part also runs on into the next part.
+                tail = handles[state["bucket"]]
+                tail.flush()
+                tail.truncate(tail.tell() - 1)
+                tail.seek(0, 2)
             records.append(state["record"] - 1)
     finally:
         for fh in handles + row_handles:
@@ -112,21 +122,60 @@ def _blocks(path: Path):
 
 
 def _lines(pl, block: bytes, state: dict):
-    """(lines of the block, header line or None): polars' line scanner, line endings removed."""
+    """(lines of the block, header record or None): polars' line scanner, LF removed (the \r of a CRLF
+    kept: _with_endings). A header
+    whose quoted label holds a line break spans several lines: they are its record, not data (a fuzzed
+    3-line header was bucketed as data and broke the row numbering)."""
     try:
         frame = pl.scan_lines(io.BytesIO(block), name="line").collect()
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"the batched engine reads UTF-8 CSV only ({' '.join(str(exc).split())[:120]}); save it as 'CSV UTF-8'") from None
+    frame = _with_endings(pl, frame, block)
     head = None
     if state["first"]:
         state["first"] = False
-        head = frame["line"][0] if frame.height else None
-        frame = frame.slice(1)
+        taken = 0
+        parts = []
+        for line in frame["line"]:
+            parts.append(line)
+            taken += 1
+            if "\n".join(parts).count('"') % 2 == 0:
+                break
+        head = "\n".join(parts) if parts else None
+        frame = frame.slice(taken)
     return frame, head
 
 
+def _with_endings(pl, frame, block: bytes):
+    """The lines with the carriage return of a CRLF ending put back, so that the buckets (written with LF)
+    hold each line byte for byte: a quoted cell's CRLF stays CRLF (read as LF, a cell lost its
+    formula-injection finding) and a stray \r before the ending stays (\r\r\n made the engines
+    disagree), whatever mix of endings the file has (Excel writes CRLF records with LF inside cells)."""
+    import numpy as np
+
+    data = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    crlf = (ends > 0) & (data[np.maximum(ends - 1, 0)] == 13)
+    # the scanner also drops a \r that ends the data without a \n after it (the file's last line)
+    cr_at_end = block.endswith(b"\r")
+    if not crlf.any() and not cr_at_end:
+        return frame
+    flags = np.zeros(frame.height, dtype=bool)
+    if frame.height < len(ends) + cr_at_end:  # the scanner's lines are the block's \n-separated lines, or we cannot tell
+        raise UsageError("the batched engine could not split this file into lines; use --engine memory")
+    flags[: len(ends)] = crlf
+    if cr_at_end:
+        flags[-1] = True
+    return frame.with_columns(
+        pl.when(pl.Series(flags)).then(pl.col("line") + "\r").otherwise(pl.col("line")).alias("line")
+    )
+
+
 def _positions(header: str, delimiter: str, shown: str) -> dict[str, int]:
-    labels = next(csv.reader([header.lstrip("\ufeff")], delimiter=delimiter), [])
+    try:  # the header may span lines (a quoted label with a line break), or never close its quote
+        labels = next(csv.reader(io.StringIO(header.lstrip("\ufeff"), newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        labels = []
     where = {label.strip(): i for i, label in reversed(list(enumerate(labels)))}
     missing = [c for c in KEY_COLUMNS if c not in where]
     if missing:

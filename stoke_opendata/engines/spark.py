@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -28,6 +29,8 @@ ROW_SHIFT = 40  # as partition.FILE_SHIFT
 RESULT_FIELDS = ("file_index", "row", "column", "code", "value", "message", "hint", "constraint")
 MULTILINE = "__multiline__"
 _SESSIONS: dict[str, object] = {}
+_REFUSAL = re.compile(r"stoke_opendata\.errors\.(?:InputError|UsageError): ([^\n]*)")
+_BUCKET_ROW = re.compile(r"^row \d+, ")
 
 
 def check_java() -> None:
@@ -171,7 +174,14 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
     grouped = frame.select("_bucket", "_fid", "_row", *data_cols).groupBy("_bucket")
     result_schema = ", ".join(f"{n} {'long' if n in ('file_index', 'row') else 'string'}" for n in RESULT_FIELDS)
     runner = _BucketRunner(payload, schema, label, header, columns, shown[0], parquet)
-    rows = grouped.applyInArrow(lambda table: runner(table), result_schema).collect()
+    try:
+        rows = grouped.applyInArrow(lambda table: runner(table), result_schema).collect()
+    except Exception as exc:  # a reader's refusal inside a worker comes back as Spark's own exception
+        found = _REFUSAL.search(str(exc))
+        if found is None:
+            raise
+        # the row a worker names is its bucket's, not the file's: only the cause is kept
+        raise UsageError(_BUCKET_ROW.sub("", found.group(1).strip()), where=shown[0]) from None
     from stoke_opendata.engines.batched import as_one_table
 
     report = _report(rows, shown, label, counts, parquet, delimiter if not parquet else None)
@@ -191,8 +201,40 @@ def _header(path: Path, shown: str, names: list[str]):
     except UnicodeDecodeError:
         raise UsageError("the spark engine reads UTF-8 CSV; save it as 'CSV UTF-8' or use --engine memory", where=shown) from None
     delimiter = _sniff_delimiter(header.lstrip("\ufeff"))
-    columns = [c.strip() for c in next(csv.reader([header.lstrip("\ufeff")], delimiter=delimiter), [])]
+    if header.count('"') % 2:
+        raise UsageError("a quoted cell spans lines (in the header), which the spark engine does not split; use --engine batched", where=shown)
+    try:
+        columns = [c.strip() for c in next(csv.reader(io.StringIO(header.lstrip("\ufeff"), newline=""), delimiter=delimiter), [])]
+    except csv.Error:
+        columns = None
+    if columns is None or "\r" in header:
+        raise UsageError("the spark engine reads UTF-8 CSV with LF or CRLF line endings (this header holds a carriage return); use --engine batched", where=shown)
+    _check_endings(path, shown)
     return header, delimiter, columns
+
+
+def _check_endings(path: Path, shown: str, chunk: int = 16 << 20) -> None:
+    """Spark's text reader ends a line at LF, CRLF or a lone CR; the other engines only at LF (a lone CR
+    is part of a cell). A file with a carriage return that is not part of a CRLF is declined, before
+    Spark starts, rather than read as other lines (one pass, counted in C). So is a file that is not
+    UTF-8 past its header (the workers failed on it: a polars panic, a UnicodeDecodeError)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        while True:
+            data = fh.read(chunk)
+            try:
+                decoder.decode(data, final=not data)
+            except UnicodeDecodeError:
+                raise UsageError("the spark engine reads UTF-8 CSV; save it as 'CSV UTF-8' or use --engine memory", where=shown) from None
+            if not data:
+                return
+            if data.endswith(b"\r"):
+                data += fh.read(1)
+            if data.count(b"\r") != data.count(b"\r\n"):
+                raise UsageError("the spark engine reads UTF-8 CSV with LF or CRLF line endings (this file has a carriage "
+                                 "return inside a line); use --engine batched", where=shown)
 
 
 def _numbered(spark, frame, uris, first_row: int):

@@ -289,16 +289,21 @@ def iter_csv_rows(
                 for i, cell in enumerate(cells):
                     if len(cell) > limits.max_cell_chars:
                         label = header[i] if header is not None and i < len(header) and header[i] else f"column {i + 1}"
-                        raise InputError(
-                            f"row {row_number}, column {label}: a cell of {len(cell):,} characters, over the "
-                            f"{limits.max_cell_chars:,} limit (raise {MAX_CELL_CHARS_ENV} if it is meant)",
-                            where=str(path),
-                        )
+                        raise cell_too_long(row_number, label, len(cell), limits, str(path))
                 yield cells
     except UnicodeDecodeError as exc:
         raise InputError(f"the file is not {encoding} text (byte {exc.start} of a chunk)", where=str(path)) from None
     finally:
         csv.field_size_limit(old_limit)
+
+
+def cell_too_long(row: int, column: str, length: int, limits: Limits, where: str) -> InputError:
+    """The one refusal for a cell over the cell limit, whichever reader met it (CSV or XLSX, streamed)."""
+    return InputError(
+        f"row {row}, column {column}: a cell of {length:,} characters, over the {limits.max_cell_chars:,} limit "
+        f"(raise {MAX_CELL_CHARS_ENV} if it is meant)",
+        where=where,
+    )
 
 
 def _limited_lines(fh, path, limits: Limits) -> Iterator[str]:
@@ -327,6 +332,9 @@ def check_xlsx_expansion(path, limits: Limits | None = None) -> int:
             total = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise InputError("not a valid XLSX file (it is not a zip archive)", where=str(path)) from None
+    except (NotImplementedError, ValueError, OSError, EOFError, RuntimeError) as exc:
+        # a damaged or exotic zip directory (an unknown zip version, a bad offset): refused, not a crash
+        raise InputError(f"the workbook's zip directory cannot be read ({type(exc).__name__}); save it again from Excel", where=str(path)) from None
     limit = limits.max_file_bytes * MAX_UNZIPPED_FACTOR
     if total > limit:
         raise InputError(

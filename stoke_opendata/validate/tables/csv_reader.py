@@ -50,14 +50,15 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
     try:
         frame, lines = _polars_read(pl, source, delimiter, eol, width, pad)
     except pl.exceptions.ComputeError as exc:
-        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
-            encoding, guessed = "cp1252", True
-            source = _transcode(path, encoding, shown)
-            frame, lines = _polars_read(pl, source, delimiter, eol, width, pad)
-        else:
+        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
             raise InputError(_unparsable(source, str(exc)), where=shown) from None
+        encoding, guessed = "cp1252", True
+        source = _transcode(path, encoding, shown)
+        frame, lines = _read_or_refuse(pl, source, delimiter, eol, width, pad, shown)
     except pl.exceptions.NoDataError:
         raise InputError("the file has no content; export the table again", where=shown) from None
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(_unparsable(source, str(exc)), where=shown) from None
 
     if frame.height == 0:
         raise InputError("the file has no header row", where=shown)
@@ -66,6 +67,7 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
         labels[0] = labels[0].lstrip("\ufeff")
     data = frame.slice(1)
     del frame
+    _check_cell_lengths(pl, data, labels, width, shown)
     counts, extras = _field_counts(pl, lines, data, width, delimiter, source, shown, eol)
     if skip:
         data = data.with_columns(pl.col(ROW) + skip)  # the row numbers a spreadsheet shows for the whole file
@@ -117,6 +119,41 @@ def title_lines(text: str, eol: str, schema_names: set[str]) -> int:
     if first and len({normal_label(v) for v in first[0]} & names) >= min(2, len(names)):
         return 0  # the usual case: only the first line is read
     return header_index(_head_records(text, eol), schema_names)
+
+
+def _check_cell_lengths(pl, data, labels: list[str], width: int, shown: str) -> None:
+    """Refuse a cell over the cell limit (safety.guards, the same limit an XLSX cell obeys), naming its row
+    and column. Byte lengths are free in Arrow, so a clean file costs one max per column; characters are
+    counted only in a column whose longest cell has more bytes than the limit allows characters."""
+    from stoke_opendata.safety.guards import Limits, cell_too_long
+
+    limits = Limits.from_env()
+    for i, label in enumerate(labels):
+        if len(label) > limits.max_cell_chars:
+            raise cell_too_long(1, f"column {i + 1}", len(label), limits, shown)
+    cells = [column_name(i) for i in range(width)]
+    longest = data.select(pl.col(c).str.len_bytes().max() for c in cells).row(0) if data.height else ()
+    for i, most in enumerate(longest):
+        if most is None or most <= limits.max_cell_chars:
+            continue
+        chars = data[cells[i]].str.len_chars()
+        over = (chars > limits.max_cell_chars).fill_null(False)
+        if over.any():
+            at = over.arg_true()[0]
+            label = labels[i] if i < len(labels) and labels[i] else f"column {i + 1}"
+            raise cell_too_long(int(data[ROW][at]), label, int(chars[at]), limits, shown)
+
+
+def _read_or_refuse(pl, source, delimiter: str, eol: str, width: int, pad: int, shown: str):
+    """_polars_read on the transcoded text (the second try, after UTF-8 failed): whatever polars cannot
+    parse there is the file's fault, said in one line (a fuzzed BOM, stray byte and open quote reached
+    polars' ComputeError here as an internal error)."""
+    try:
+        return _polars_read(pl, source, delimiter, eol, width, pad)
+    except pl.exceptions.NoDataError:
+        raise InputError("the file has no content; export the table again", where=shown) from None
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(_unparsable(source, str(exc)), where=shown) from None
 
 
 def _unparsable(source, detail: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from stoke_opendata.validate.problems import Problem
+from stoke_opendata.validate.tableschema.hints import too_long_for_suggestion
 from stoke_opendata.validate.tables.table import ROW
 
 
@@ -183,8 +184,11 @@ def _foreign_keys(pl, path, raw, schema, present, references, distinct=None, typ
                     known = _Known([str(v) for v in target[ref_fields[0]].unique(maintain_order=True).to_list() if v is not None] if len(ref_fields) == 1 else [])
                 # a close-match search per distinct value, for the first 20 (a whole column of
                 # unknown codes gets the generic hint after that, not seconds of fuzzy matching)
-                close = known.close(value) if len(hints) < 20 else []
+                note = too_long_for_suggestion(value)
+                close = known.close(value) if len(hints) < 20 and not note else []
                 hint = f"did you mean {close[0]!r}?" if close else f"use a {', '.join(ref_fields)} listed in the {resource or 'same'} table"
+                if note:
+                    hint += f" {note}"
                 if resource == "indicators":
                     hint += " (`stoke-opendata indicators` lists the ids)"
                 hints[value] = hint
