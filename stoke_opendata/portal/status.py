@@ -49,7 +49,7 @@ def dataset_status(client, package: LocalPackage) -> DatasetStatus:
     except (PortalNotFound, PortalAuthError):
         return DatasetStatus(package.name, "not-published", ["not on the portal (or not visible to this token)"])
     status = DatasetStatus(package.name, "in-step", modified=remote.get("metadata_modified"))
-    plan = plan_dataset(package, remote)
+    plan = plan_dataset(package, remote, portal=client.url)  # the same fields publish writes (access_url names the portal)
     status.problems += [f"dataset: {c}" for c in plan.changes]
     if plan.touches:
         status.problems += [f"dataset: {r}" for r in plan.touches.reasons()]

@@ -9,6 +9,7 @@ someone else's files.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
