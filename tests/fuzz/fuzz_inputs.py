@@ -4,7 +4,7 @@ odd text, quotes opened and never closed, cells added or dropped, huge cells and
 line endings, delimiters, byte flips and truncation; for XLSX also the sheet XML (a <dimension> that
 lies, far rows, inline and shared strings, cell types, broken XML) and the zip around it.
 
-A strategy draws bytes and a file suffix; the harness (harness.py) writes them to a file and runs every
+A strategy draws bytes and a file suffix; the harness (fuzz_harness.py) writes them to a file and runs every
 entry point on it. Workbooks are written here directly (a minimal SpreadsheetML package with the zip
 module), not with openpyxl, so that the XML itself can be mutated and so that one costs ~1 ms.
 """

@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from harness import Tally, check_input, save_failure  # noqa: E402
+from fuzz_harness import Tally, check_input, save_failure  # noqa: E402
 
 
 def replay(folders, tally: Tally, corpus: Path) -> None:

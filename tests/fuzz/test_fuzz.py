@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from fuzz_inputs import csv_files, xlsx_files
-from harness import BUDGET_SECONDS, check_input, disagreement, run_cli, run_engine
+from fuzz_harness import BUDGET_SECONDS, check_input, disagreement, run_cli, run_engine
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 SEED_FILES = sorted(p for p in SEEDS.iterdir() if p.suffix in (".csv", ".xlsx"))

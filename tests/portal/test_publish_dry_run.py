@@ -20,6 +20,8 @@ def _text_plan(out: str) -> dict:
         if m := re.match(r"^  (\S+): (create|update|unchanged)(?: \((.*)\))?$", line):
             current = m[1]
             plans[current] = (m[2], [c for c in (m[3] or "").split(", ") if c], {})
+        elif line.startswith("    ! warning: ") and current:  # a DCAT property left out for want of an IRI
+            plans[current][2].setdefault("warnings", []).append(line.removeprefix("    ! warning: "))
         elif (m := re.match(r"^    \S (\S+): (\w+)", line)) and current:
             plans[current][2][m[1]] = m[2]
     return plans
@@ -27,7 +29,9 @@ def _text_plan(out: str) -> dict:
 
 def _json_plan(out: str) -> dict:
     doc = json.loads(out)
-    return {d["name"]: (d["action"], d["changes"], {r["path"]: r["action"] for r in d["resources"]}) for d in doc["plan"]["datasets"]}
+    return {d["name"]: (d["action"], d["changes"], {r["path"]: r["action"] for r in d["resources"]}
+                        | ({"warnings": d["warnings"]} if d.get("warnings") else {}))
+            for d in doc["plan"]["datasets"]}
 
 
 @pytest.mark.portal
