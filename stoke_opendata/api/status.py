@@ -3,8 +3,9 @@ and what is waiting to be released.
 
 The record is the release's --out folder (the packages it built and published). "Waiting" is what the next
 release would change: the bundled datasets are packaged afresh into a temporary folder (validation first,
-charts from the cache) and each package's files compared by hash with the record's. Pending steward
-submissions and overdue figures are not tracked by this install, so they are not reported.
+charts from the cache) and each package's files compared by hash with the record's. Overdue figures come
+from the same rule `stoke-opendata due` applies (package/due.py). Pending steward submissions live in the
+portal extension's own folder (docs/stewards.md), which this command does not read.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class StatusReport:
     waiting: dict[str, list[str]] = field(default_factory=dict)  # package -> what the next release changes
     last_release: dict | None = None  # the run log's last released run
     marked: int = 0  # resources marked for the next release to repair (repair=True)
+    overdue: list[dict] = field(default_factory=list)  # figures whose publisher's release month has passed
 
     @property
     def drift(self) -> bool:
@@ -31,7 +33,8 @@ class StatusReport:
 
     def to_dict(self) -> dict:
         return {"portal": self.portal, "drift": self.drift, "datasets": [d.to_dict() for d in self.datasets],
-                "waiting": self.waiting, "last_release": self.last_release, "marked_for_repair": self.marked}
+                "waiting": self.waiting, "last_release": self.last_release, "marked_for_repair": self.marked,
+                "overdue": self.overdue}
 
 
 def _hashes(package_dir: Path) -> dict[str, str]:
@@ -97,4 +100,8 @@ def portal_status(names=(), *, out_dir="out", portal: str | None = None, run_log
     if waiting:
         report.waiting = _waiting(built)
     report.last_release = _last_release(run_log)
+    from stoke_opendata.api import due_figures
+
+    report.overdue = [{"indicator_id": d.indicator_id, "publisher": d.publisher, "reason": d.reason}
+                      for d in due_figures() if d.state == "overdue"]
     return report

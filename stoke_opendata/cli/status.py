@@ -48,6 +48,8 @@ def command(names, out_dir, portal, log_json, repair, fmt):
                 click.echo(f"waiting: {name}: {', '.join(what)}")
         else:
             click.echo("waiting: nothing (the next release would change no file)")
+        for figure in report.overdue:
+            click.echo(f"overdue: {figure['indicator_id']} ({figure['publisher']}): {figure['reason']}")
         if report.marked:
             click.echo(f"marked {report.marked} drifted file(s): the next release uploads the released copies again")
     raise click.exceptions.Exit(1 if report.drift else 0)

@@ -30,6 +30,10 @@ def test_status_sees_a_file_changed_behind_the_pipelines_back(portal, run_cli, t
     assert all(r["package"] == r["datastore"] and r["package"] > 0 for r in dataset["rows"].values())
     assert report["last_release"]["end"] == json.loads(log.read_text().splitlines()[-1])["end"]
     assert "stoke-indicator-definitions" not in report["waiting"]
+    from stoke_opendata.api import due_figures
+
+    overdue = [d.indicator_id for d in due_figures() if d.state == "overdue"]
+    assert [f["indicator_id"] for f in report["overdue"]] == overdue  # what `due` says is overdue today
 
     # someone replaces the areas table through the portal, keeping its name and our recorded sha256 field
     shown = requests.get(f"{portal.url}/api/3/action/package_show", params={"id": "stoke-indicator-definitions"},
