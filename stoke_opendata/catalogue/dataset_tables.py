@@ -79,6 +79,16 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise InputError(f"cannot be read as UTF-8 CSV ({exc})", where=str(path)) from None
 
 
+def _inside(directory: Path, rel: str, where: str, *also: Path) -> Path:
+    """`rel` resolved against the dataset's folder, refused when it leaves it (an absolute path, `..`, or a link
+    pointing out): a descriptor names files of its own package, never others on the machine. (The validator's
+    guard, safety.guards.resolve_resource_path, sits above this layer; issue 23 asks for one package reader.)"""
+    path = (directory / rel).resolve()
+    if not any(folder.resolve() in path.parents for folder in (directory, *also)):
+        raise InputError(f"resource path {rel!r} leaves the dataset's folder", where=where)
+    return path
+
+
 def read_dataset(name: str) -> SourceDataset:
     """Read a dataset's descriptor and the CSV tables it names, resolving paths against its folder."""
     directory = dataset_dir(name)
@@ -88,6 +98,7 @@ def read_dataset(name: str) -> SourceDataset:
     if not isinstance(resources, list):
         raise InputError("has no resources list", where=str(descriptor_path))
     tables: dict[str, Table] = {}
+    shared = paths.home() / "schemas"  # bundled datasets share the catalogue tables and Table Schemas there
     for index, resource in enumerate(resources):
         where = f"{descriptor_path}: resources[{index}]"
         if not isinstance(resource, dict) or resource.get("name") not in TABLE_NAMES:
@@ -97,12 +108,12 @@ def read_dataset(name: str) -> SourceDataset:
             raise InputError("path must be one relative file path", where=where)
         schema = resource.get("schema")
         if isinstance(schema, str):
-            schema = read_json_object((directory / schema).resolve())
+            schema = read_json_object(_inside(directory, schema, where, shared))
         elif schema is None:
             schema = read_json_object(paths.schema_path(resource["name"]))
         if not isinstance(schema, dict):
             raise InputError("schema must be a path or an object", where=where)
-        path = (directory / rel).resolve()
+        path = _inside(directory, rel, where, shared)
         header, rows = read_csv(path)
         tables[resource["name"]] = Table(resource["name"], path, schema, header, rows)
     for required in ("indicators", "areas"):

@@ -237,3 +237,24 @@ def test_every_2030_aim_of_the_prospectus_is_a_target():
     assert aims == 15  # 4 + 3 + 3 + 2 + 3 bullets; some bullets hold two aims
     assert len(prospectus) >= aims
     assert {row["target_period"] for row in prospectus} == {"2030"}
+
+
+def test_a_descriptor_naming_a_file_outside_its_folder_is_refused(run_cli, tmp_path, monkeypatch):
+    """`progress` on a dataset whose descriptor names ../../../../etc/passwd refuses it in one line (it used to
+    open that file), while the bundled datasets' shared schemas/ folder stays readable."""
+    import json
+
+    from accept_fixtures import copy_home
+
+    home = copy_home(tmp_path / "home")
+    monkeypatch.setenv("STOKE_OPENDATA_HOME", str(home))
+    code, out, err = run_cli(["progress", "corporate-strategy-2024-28"])
+    assert code == 0, err
+    folder = home / "datasets" / "corporate-strategy-2024-28"
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    [observations] = [r for r in descriptor["resources"] if r["name"] == "observations"]
+    observations["path"] = "../../../../etc/passwd"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    code, out, err = run_cli(["progress", "corporate-strategy-2024-28"])
+    assert code == 2 and "'../../../../etc/passwd' leaves the dataset's folder" in err and "passwd: row" not in err
+    assert len(err.strip().splitlines()) == 1
