@@ -19,6 +19,10 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
+# The site's fixtures are defined here once, so every module shares one session instance of each: one
+# Playwright browser (two sync sessions in one process refuse each other) and the bundled packages built once.
+from site_fixtures import browser, built_site, bundled_packages  # noqa: E402,F401
+
 
 @dataclass(frozen=True)
 class LocalPortal:

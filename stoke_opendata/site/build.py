@@ -101,10 +101,15 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
         changed: dict[str, str] = {}  # page -> its last change from the data (sitemap.xml)
 
         def page(rel: str, template: str, **context) -> None:
-            changed[rel] = seo.last_changed(rel, context, data.packages)
+            embed = rel.startswith("embed/")  # a copy of the indicator's chart for other sites: not indexed
+            canonical = f"indicators/{rel.removeprefix('embed/')}" if embed else rel
+            if not embed:
+                changed[rel] = seo.last_changed(rel, context, data.packages)
             meta = {"description": seo.describe(rel, context),
-                    "url": f"{site_base.rstrip('/')}/{rel}" if site_base else ""}
-            if context.get("ind") is not None:
+                    "url": f"{site_base.rstrip('/')}/{canonical}" if site_base else ""}
+            if embed:
+                pass
+            elif context.get("ind") is not None:
                 meta["jsonld"] = jsonld.script(jsonld.indicator_dataset(context, site_base, meta["url"], portal_url))
             elif rel == "index.html":
                 meta["jsonld"] = jsonld.script(jsonld.home_catalogue(data.packages, site_base, portal_url,

@@ -134,8 +134,12 @@ def chart(view: View, record: IndicatorRecord, data: SiteData) -> dict | None:
         lines.append(svg.Line("target", f"Target: {words.figure(level, ind.unit)} by {target_row['target_period']}",
                               ((target_row["baseline_period"], words.to_float(target_row["baseline_value"])),
                                (target_row["target_period"], level))))
-    else:  # a target level with no baseline: drawn as one point at its year
+    else:  # a target level with no baseline: drawn as one point at its year, unless progress says the
+        # target measures another period than the series (issue 22: growth to 2030 beside 2016-2022 growth)
+        unjudged = {r.get("target_period") for r in view.progress
+                    if r.get("area_code") == area and (r.get("status") or "") == "not_assessable"}
         levels = [r for r in view.progress + view.targets if r.get("area_code") == area and r.get("target_period")
+                  and r.get("target_period") not in unjudged
                   and words.to_float(r.get("target_level")) is not None]
         if levels:
             row = levels[-1]

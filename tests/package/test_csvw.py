@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 
 
-from site_fixtures import bundled_packages  # noqa: F401  (the bundled packages, built once per session)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from site_fixtures import bundled_packages  # noqa: F401
 
 TYPES = {"string": "String", "number": "Float64", "integer": "Int64", "boolean": "Boolean", "date": "Date",
          "datetime": "Datetime(time_unit='us', time_zone='UTC')"}

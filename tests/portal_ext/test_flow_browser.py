@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from site_fixtures import browser, run_axe  # noqa: F401
+from site_fixtures import run_axe
 from stoke_instance import stoke  # noqa: F401
 from stoke_steps import EXAMPLE, PACKAGE, workbook
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from site_fixtures import AXE, CHROMIUM, CHROMIUM_ARGS, _missing, built_site, bundled_packages, run_axe  # noqa: F401
+from site_fixtures import run_axe
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -110,7 +110,7 @@ def _revise(package: Path) -> None:
     (package / "datapackage.json").write_text(json.dumps(descriptor))
 
 
-def test_a_release_adds_entries_once_and_a_rebuild_changes_nothing(bundled_packages, tmp_path):
+def test_a_release_adds_entries_once_and_a_rebuild_changes_nothing(bundled_packages, browser, tmp_path):
     from stoke_opendata.site.build import build_site
 
     packages = _copy(bundled_packages, tmp_path)
@@ -150,23 +150,16 @@ def test_a_release_adds_entries_once_and_a_rebuild_changes_nothing(bundled_packa
     build_site(packages, site)  # and again nothing changed
     assert {p: p.read_bytes() for p in _feeds(site)} == again
 
-    # a browser of this test's own, closed before test_site_browser.py starts its session's one (two live
-    # Playwright sync sessions in one process refuse to run)
-    if not Path(CHROMIUM).exists() or not AXE.is_file():
-        _missing("Chromium or axe-core is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_context(viewport={"width": 320, "height": 640}).new_page()
-            for rel in ("changes/2.html", "changes/index.html", "embed/healthy-life-expectancy-male.html"):
-                tab.goto((site / rel).as_uri())
-                assert run_axe(tab) == [], rel
-                assert tab.evaluate("document.documentElement.scrollWidth") <= 320, rel
-                assert (site / rel).stat().st_size < 100 * 1024
-        finally:
-            browser.close()
+    # the session's one browser (tests/conftest.py): pages at a phone's width pass axe and do not scroll sideways
+    tab = browser.new_context(viewport={"width": 320, "height": 640}).new_page()
+    try:
+        for rel in ("changes/2.html", "changes/index.html", "embed/healthy-life-expectancy-male.html"):
+            tab.goto((site / rel).as_uri())
+            assert run_axe(tab) == [], rel
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 320, rel
+            assert (site / rel).stat().st_size < 100 * 1024
+    finally:
+        tab.context.close()
 
 
 def test_planted_script_in_a_note_is_text_in_the_feed_and_the_page(bundled_packages, tmp_path):

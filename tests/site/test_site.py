@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_fixtures import ROOT, built_site, bundled_packages  # noqa: F401
+from site_fixtures import ROOT
 
 FILE_NAME = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
 

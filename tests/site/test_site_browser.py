@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_fixtures import browser, built_site, bundled_packages, run_axe  # noqa: F401
+from site_fixtures import run_axe
 
 
 def _pages(site):

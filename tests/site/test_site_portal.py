@@ -11,7 +11,7 @@ import re
 import pytest
 import requests
 
-from site_fixtures import ROOT, bundled_packages  # noqa: F401
+from site_fixtures import ROOT
 
 SUBFOLDER = f"test-site-{__import__('uuid').uuid4().hex[:8]}"
 
