@@ -58,8 +58,11 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
         for file_index, path in enumerate(paths):
             state = {"inside": False, "record": 1, "bucket": 0, "first": True}
             block = b""
-            for block in _blocks(path):
+            for block, last in _with_last(_blocks(path)):
                 frame, head = _lines(pl, block, state)
+                if head is None and state["first"] and last and state.get("head_parts"):
+                    state["first"] = False  # a header whose quote never closes: the whole file is its record
+                    head = "\n".join(state["head_parts"])
                 if head is not None:
                     if header is None:
                         header = head
@@ -102,6 +105,17 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
     return Partitioned(header=header, buckets=out, context=context, files=list(shown), records=records)
 
 
+def _with_last(blocks):
+    """(block, is it the file's last) for each block."""
+    previous = None
+    for block in blocks:
+        if previous is not None:
+            yield previous, False
+        previous = block
+    if previous is not None:
+        yield previous, True
+
+
 def _blocks(path: Path):
     """The file in blocks that end at a line break (the last one may not)."""
     with open(path, "rb") as fh:
@@ -133,16 +147,21 @@ def _lines(pl, block: bytes, state: dict):
     frame = _with_endings(pl, frame, block)
     head = None
     if state["first"]:
-        state["first"] = False
+        # the header record may run on past this block (a quote that never closes takes the whole file,
+        # as the memory reader reads it): its lines are gathered until the quotes balance or the file ends
+        parts = state.setdefault("head_parts", [])
         taken = 0
-        parts = []
+        closed = False
         for line in frame["line"]:
             parts.append(line)
             taken += 1
             if "\n".join(parts).count('"') % 2 == 0:
+                closed = True
                 break
-        head = "\n".join(parts) if parts else None
         frame = frame.slice(taken)
+        if closed:
+            state["first"] = False
+            head = "\n".join(parts) if parts else None
     return frame, head
 
 
