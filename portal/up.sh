@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 P="$ROOT/.portal"
 CKAN_VERSION=2.11.6
 DCAT_VERSION=2.4.4     # ckanext-dcat from PyPI: DCAT (Turtle, RDF/XML, JSON-LD) of every dataset
-SETTINGS_REV=7         # bump when SETTINGS below change, so a running portal is reconfigured
+SETTINGS_REV=8         # bump when SETTINGS below change, so a running portal is reconfigured
 PYTHON=${PORTAL_PYTHON:-python3.11}
 HOST=127.0.0.1
 ADMIN=stoke-admin
@@ -60,6 +60,8 @@ PLUGIN_SRC="$ROOT/portal/ckanext-testsearch"
 plugin_hash=$(cd "$PLUGIN_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
 REUSE_SRC="$ROOT/portal/ckanext-reuse"  # CORS for reads and gzip for text (issue 22)
 reuse_hash=$(cd "$REUSE_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
+STOKE_DCAT_SRC="$ROOT/portal/ckanext-stoke-dcat"  # the catalogue record as DCAT-AP 3 wants it (issue 27)
+stoke_dcat_hash=$(cd "$STOKE_DCAT_SRC" && find . -name '*.py' -o -name '*.toml' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-12)
 
 # ckanext-stoke (Submit figures, approvals; docs/stewards.md) and the project it calls, in CKAN's venv
 STOKE_SRC="$ROOT/portal/ckanext-stoke"
@@ -69,7 +71,7 @@ worker_alive() { [ -f "$P/worker.pid" ] && kill -0 "$(cat "$P/worker.pid")" 2>/d
 
 # ---- fast path: our CKAN is running, with the current plugin, and the token in .portal/env works
 if [ -f "$P/url" ] && [ -f "$VENV/.testsearch-$plugin_hash" ] && [ -f "$VENV/.dcat-$DCAT_VERSION" ] && [ -f "$VENV/.reuse-$reuse_hash" ] \
-   && [ -f "$VENV/.stoke-$stoke_hash" ] && worker_alive && [ -f "$P/portal.toml" ] \
+   && [ -f "$VENV/.stoke-dcat-$stoke_dcat_hash" ] && [ -f "$VENV/.stoke-$stoke_hash" ] && worker_alive && [ -f "$P/portal.toml" ] \
    && [ "$(cat "$P/settings-rev" 2>/dev/null)" = "$SETTINGS_REV" ] && [ -d "$P/public" ] && our_pid_alive && answers "$(cat "$P/url")" && token_ok "$(cat "$P/url")"; then
   advice "$(cat "$P/url")"
   exit 0
@@ -155,6 +157,18 @@ if [ ! -f "$VENV/.reuse-$reuse_hash" ]; then
   if our_pid_alive; then bash "$ROOT/portal/down.sh" 2>/dev/null || true; fi  # load the new code
 fi
 
+# ---- ckanext-stoke-dcat: the stoke_catalogue RDF profile (an entry point ckanext-dcat loads; no CKAN plugin)
+if [ ! -f "$VENV/.stoke-dcat-$stoke_dcat_hash" ]; then
+  say "installing ckanext-stoke-dcat (the catalogue record's DCAT-AP profile)"
+  rm -rf "$STOKE_DCAT_SRC/build" "$STOKE_DCAT_SRC"/*.egg-info
+  "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$STOKE_DCAT_SRC" >"$P/pip-stoke-dcat.log" 2>&1 \
+    || die "installing $STOKE_DCAT_SRC failed; see $P/pip-stoke-dcat.log"
+  rm -rf "$STOKE_DCAT_SRC/build" "$STOKE_DCAT_SRC"/*.egg-info
+  rm -f "$VENV"/.stoke-dcat-*
+  touch "$VENV/.stoke-dcat-$stoke_dcat_hash"
+  if our_pid_alive; then bash "$ROOT/portal/down.sh" 2>/dev/null || true; fi  # load the new code
+fi
+
 # ---- the TEST-ONLY Solr stand-in plugin (reinstalled whenever its source changes)
 if [ ! -f "$VENV/.testsearch-$plugin_hash" ]; then
   say "installing the test-only search plugin"
@@ -217,6 +231,14 @@ fi
 db_exists "$DB_NAME" || { psql_admin -c "create database \"$DB_NAME\" owner \"$DB_USER\" encoding 'utf-8'"; new_db=1; }
 db_exists "$DS_NAME" || { psql_admin -c "create database \"$DS_NAME\" owner \"$DB_USER\" encoding 'utf-8'"; new_db=1; }
 
+# ---- the city the catalogue covers: its ONS code, and its extent from the ONS boundaries the datasets' own
+# dcat:bbox and dcat:centroid come from (stoke_opendata.package.extents); empty when the extent is not listed
+CITY=E06000021
+CITY_EXTENT=$("$VENV/bin/python" -c 'import sys; from stoke_opendata.package.extents import area_extent
+e = area_extent(sys.argv[1]); print(e.get("spatial_bbox", "")); print(e.get("spatial_centroid", ""))' "$CITY") \
+  || die "could not read the extent of $CITY (schemas/area-extents.csv)"
+CITY_BBOX=$(sed -n 1p <<<"$CITY_EXTENT"); CITY_CENTROID=$(sed -n 2p <<<"$CITY_EXTENT")
+
 # ---- ckan.ini (regenerated when its settings change)
 SETTINGS=(
   "sqlalchemy.url = postgresql://$DB_USER:__DB_PW__@$HOST:$PG_PORT/$DB_NAME"
@@ -229,6 +251,19 @@ SETTINGS=(
   "ckan.datastore.sqlsearch.enabled = true"
   "ckan.views.default_views = datatables_view image_view"
   "ckanext.dcat.resource.inherit.license = true"
+  # the catalogue record (/catalog.ttl): DCAT-AP 3 after the stoke_catalogue profile (portal/ckanext-stoke-dcat);
+  # the publisher as publish/*.yaml's organisation and the per-dataset publisher_type, the city as the datasets'
+  # spatial_uri, the licence the council publishes under (the packages' licence IRI)
+  "ckanext.dcat.rdf.profiles = euro_dcat_ap_3 stoke_catalogue"
+  "ckanext.stoke_dcat.publisher_name = Stoke-on-Trent City Council"
+  "ckanext.stoke_dcat.publisher_type = http://purl.org/adms/publishertype/LocalAuthority"
+  "ckanext.stoke_dcat.language = http://publications.europa.eu/resource/authority/language/ENG"
+  "ckanext.stoke_dcat.licence = https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+  "ckanext.stoke_dcat.spatial = http://statistics.data.gov.uk/id/statistical-geography/$CITY"
+  "ckanext.stoke_dcat.spatial_bbox = $CITY_BBOX"
+  "ckanext.stoke_dcat.spatial_centroid = $CITY_CENTROID"
+  "ckanext.stoke_dcat.theme_taxonomy = http://publications.europa.eu/resource/authority/data-theme"
+  "ckanext.stoke_dcat.theme_taxonomy_title = Data theme"
   "ckan.site_title = Stoke-on-Trent City Council open data (local test portal)"
   "ckan.site_description = Where Stoke-on-Trent starts from and whether it is making progress"
   "ckan.site_intro_text = Stoke-on-Trent City Council publishes the data that shows where the city is starting from and whether it is making progress: the indicators of its Corporate Strategy 2024-28 and its 2025 growth prospectus, with baselines, targets and progress. Each dataset is a Frictionless Data Package; tables can be previewed here and queried through the DataStore API."

@@ -18,7 +18,7 @@ from pathlib import Path
 from stoke_opendata.errors import UsageError
 from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
 from stoke_opendata.site import links as site_links
-from stoke_opendata.site import follow, headline, history, jsonld, model, pages, seo, words
+from stoke_opendata.site import follow, headline, history, jsonld, model, og_image, pages, seo, words
 
 MARKER = ".stoke-site"
 STATIC = ("style.css", "search.js")
@@ -99,6 +99,7 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
     try:
         site_base = os.environ.get(site_links.SITE_URL_ENV, "").strip()
         changed: dict[str, str] = {}  # page -> its last change from the data (sitemap.xml)
+        charts: list = []  # each indicator page's chart as PNG (og:image), drawn together at the end
 
         def page(rel: str, template: str, **context) -> None:
             embed = rel.startswith("embed/")  # a copy of the indicator's chart for other sites: not indexed
@@ -107,6 +108,8 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
                 changed[rel] = seo.last_changed(rel, context, data.packages)
             meta = {"description": seo.describe(rel, context),
                     "url": f"{site_base.rstrip('/')}/{canonical}" if site_base else ""}
+            if context.get("ind") is not None:  # its chart as the link preview's image (og_image.py)
+                meta["image"] = og_image.meta(context, context.get("og_view"), site_base)
             if embed:
                 pass
             elif context.get("ind") is not None:
@@ -136,6 +139,9 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
             context.update(csvs=follow.csv_links(f["record"], files), due=follow.due_of(f["record"], timings, as_of),
                            feed=f"../{follow.feed_path('indicator', indicator_id)}",
                            embed=follow.embed_snippet(indicator_id, f["record"].indicator.title, site_url))
+            context["og_view"] = og_image.chosen(context)
+            if context["og_view"] is not None:
+                charts.append(og_image.job(context, context["og_view"], work))
             page(f"indicators/{indicator_id}.html", "indicator.html.j2", **context, **common)
             page(f"embed/{indicator_id}.html", "embed.html.j2", **context, **common)
             _write(work / "indicators" / f"{indicator_id}.json",
@@ -160,6 +166,11 @@ def build_site(package_dirs: list[Path], out: Path, *, portal_url: str | None = 
         page("methodology.html", "methodology.html.j2", root="", statuses=[words.status(k) for k in words.STATUS_ORDER],
              method_steps=_method_steps(), **common)
         _follow_pages(page, work, ledger, data, priorities, missions, common, site_url)
+        if charts:  # copied from the chart cache when drawn before, the rest drawn on all cores
+            from stoke_opendata.package.chart_cache import draw_all
+
+            (work / og_image.FOLDER).mkdir()
+            draw_all(charts)
         if site_base:  # search engines need absolute addresses: only where the site's address is known
             _write(work / "sitemap.xml", seo.sitemap(site_base, changed))
             _write(work / "robots.txt", seo.robots(site_base))

@@ -162,4 +162,4 @@ def chart(view: View, record: IndicatorRecord, data: SiteData) -> dict | None:
     title = f"{ind.title}: {data.area_name(area)}" + (f" against {data.area_name(comp)}" if len(lines) > 1 and
                                                       lines[1].kind == "comparator" else "")
     desc = "Line chart. " + " ".join(described) + " Every figure is in the table that follows the chart."
-    return {"geometry": geometry, "title": title, "desc": desc, "area": area}
+    return {"geometry": geometry, "title": title, "desc": desc, "area": area, "lines": lines}

@@ -63,6 +63,10 @@ def test_the_same_data_gives_the_same_sitemap(bundled_packages, tmp_path, monkey
     first = _build(bundled_packages, tmp_path / "a", monkeypatch)
     second = _build(bundled_packages, tmp_path / "b", monkeypatch)
     assert (first / "sitemap.xml").read_bytes() == (second / "sitemap.xml").read_bytes()
+    # and the same link-preview images, byte for byte (drawn once, then copied from the chart cache)
+    charts = sorted(p.name for p in (first / "charts").glob("*.png"))
+    assert charts and charts == sorted(p.name for p in (second / "charts").glob("*.png"))
+    assert all((first / "charts" / n).read_bytes() == (second / "charts" / n).read_bytes() for n in charts)
 
 
 def test_without_the_sites_address_no_sitemap_is_written(bundled_packages, tmp_path, monkeypatch):
@@ -71,3 +75,68 @@ def test_without_the_sites_address_no_sitemap_is_written(bundled_packages, tmp_p
     monkeypatch.delenv("STOKE_OPENDATA_SITE_URL", raising=False)
     build_site(bundled_packages, tmp_path / "site")
     assert not (tmp_path / "site" / "sitemap.xml").exists() and not (tmp_path / "site" / "robots.txt").exists()
+
+
+def _og(page: Path) -> dict:
+    from lxml import html
+
+    head = html.fromstring(page.read_bytes()).find("head")
+    return {m.get("property") or m.get("name"): m.get("content")
+            for m in head.xpath('meta[starts-with(@property, "og:") or starts-with(@name, "twitter:")]')}
+
+
+def test_every_indicator_page_shows_its_chart_as_a_png_link_preview(bundled_packages, tmp_path, monkeypatch):
+    """og:image on each indicator page (and its embed page) with a chart: an absolute address of a PNG in the
+    site, a real PNG of the size the tags state, and an alt text naming the indicator and what is drawn."""
+    from lxml import html
+    from PIL import Image
+
+    site = _build(bundled_packages, tmp_path / "site", monkeypatch)
+    with_image = 0
+    for page in sorted((site / "indicators").glob("*.html")) + sorted((site / "embed").glob("*.html")):
+        og = _og(page)
+        charted = html.fromstring(page.read_bytes()).xpath("//figure/svg")
+        if not charted:  # no figures, no chart: no image rather than an unrelated one
+            assert "og:image" not in og, page.name
+            continue
+        with_image += 1
+        url = og["og:image"]
+        assert url.startswith(f"{BASE}/charts/") and url.endswith(".png"), (page.name, url)
+        png = site / url.removeprefix(f"{BASE}/")
+        assert png.name == page.name.replace(".html", ".png") and png.is_file(), url
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", png
+        with Image.open(png) as image:
+            image.verify()
+        with Image.open(png) as image:
+            assert image.format == "PNG"
+            assert image.size == (int(og["og:image:width"]), int(og["og:image:height"])), png
+            assert image.size[0] >= 600 and image.size[1] >= 315, image.size  # large enough for a preview card
+        assert og["og:image:type"] == "image/png" and og["twitter:card"] == "summary_large_image"
+        alt = og["og:image:alt"]
+        title = og["og:title"].split(" | ")[0]
+        assert alt.startswith(f"Chart: {title}") and "Line chart." in alt and len(alt) <= 420, (page.name, alt)
+        assert any(line in alt for line in ("Stoke-on-Trent", "England", "Target")), alt  # says what is drawn
+    assert with_image >= 100, with_image  # 73 indicator pages with a chart, and their embed pages
+    pngs = sorted((site / "charts").glob("*.png"))
+    assert len(pngs) * 2 == with_image
+    for rel in ("index.html", "a-z.html", f"datasets/{bundled_packages[0].name}.html", "priorities/healthier.html"):
+        assert "og:image" not in _og(site / rel), rel  # pages without a chart of their own (docs/site.md)
+
+
+def test_without_the_sites_address_the_png_is_written_and_linked_but_not_announced(bundled_packages, tmp_path,
+                                                                                     monkeypatch):
+    """og:image must be an absolute URL, so without STOKE_OPENDATA_SITE_URL the tags are left out; the PNG is
+    still there, linked under the page's chart."""
+    from lxml import html
+
+    from stoke_opendata.site.build import build_site
+
+    monkeypatch.delenv("STOKE_OPENDATA_SITE_URL", raising=False)
+    site = tmp_path / "site"
+    build_site(bundled_packages, site)
+    pages = sorted((site / "indicators").glob("*.html"))
+    assert pages and not any("og:image" in _og(p) for p in pages)
+    linked = [h for p in pages for h in html.fromstring(p.read_bytes()).xpath("//figcaption/a/@href")
+              if h.endswith(".png")]
+    assert len(linked) == len(list((site / "charts").glob("*.png"))) > 50
+    assert all((site / "indicators" / h).resolve().is_file() for h in linked)
