@@ -57,12 +57,12 @@ def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observati
     `problems_from_pandera(exc)` turns its SchemaErrors into Problems with the CLI's codes. `history`: the
     plausibility warning compares each value with the bundled figures of its series, as `validate` does."""
     from stoke_opendata.validate.checks.pandera_adapter import build_schema
-    from stoke_opendata.validate.validator import _Catalogue, _history, load_schema
+    from stoke_opendata.validate.pipeline import Catalogue, bundled_history, load_schema
 
     table_schema, label = load_schema(schema)
-    source = _Catalogue(catalogue)
+    source = Catalogue(catalogue)
     return build_schema(table_schema, source.definitions(), source.reference, backend=backend, name=label,
-                        history=_history(set()) if history else None)
+                        history=bundled_history(set()) if history else None)
 
 
 def problems_from_pandera(error, file: str = "DataFrame") -> list[Problem]:

@@ -1,7 +1,7 @@
 """Out-of-core validation on one machine: partition by series key to disk, validate each bucket in memory.
 
 Each bucket is a small CSV (header + whole series, partition.py) validated by the same code as a whole
-file (validation._check_one: structure, meaning, safety), so the findings are the in-memory ones; only
+file (pipeline.check_table: structure, meaning, safety), so the findings are the in-memory ones; only
 the row numbers are translated back to the original file's (and the "row N" in messages with them).
 Header and file-level findings (missing columns, guessed delimiter) are taken from one bucket only.
 Peak memory is one bucket's validation (~200 MB), not the file's (~360 bytes a row in memory).
@@ -45,11 +45,11 @@ def supports(schema: dict) -> str | None:
 
 
 def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, progress=None) -> Report:
-    """Validate CSV files (parts of one table) in buckets; `catalogue` is validation._Catalogue."""
-    from stoke_opendata.validate import validator as validation
+    """Validate CSV files (parts of one table) in buckets; `catalogue` is pipeline.Catalogue."""
+    from stoke_opendata.validate import pipeline
     from stoke_opendata.engines.partition import bucket_count, partition_csv
     from stoke_opendata.engines.series import SeriesKey
-    from stoke_opendata.validate.tables.sniff import _decode_head, _read_head, _sniff_delimiter, _sniff_kind
+    from stoke_opendata.validate.tables.sniff import decode_head, read_head, sniff_delimiter, sniff_kind
     from stoke_opendata.engines import check_input
 
     why = supports(schema)
@@ -59,17 +59,17 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
     delimiter = ","
     for index, (path, name) in enumerate(zip(paths, shown)):
         total += check_input(path)  # the line limit, not the size cap: bounded memory whatever the size
-        head = _read_head(path, name)
-        if _sniff_kind(path, head) != "csv":
+        head = read_head(path, name)
+        if sniff_kind(path, head) != "csv":
             raise UsageError("the batched engine reads CSV and Parquet; use --engine memory for a workbook", where=name)
-        text, encoding, _guessed = _decode_head(head)
+        text, encoding, _guessed = decode_head(head)
         if encoding not in ("utf-8", "utf-8-sig") or ("\r" in text and "\n" not in text):
             raise UsageError("the batched engine reads UTF-8 CSV with LF or CRLF line endings; save it as 'CSV UTF-8' or use --engine memory", where=name)
         if index == 0:
-            delimiter = _sniff_delimiter(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r"))
+            delimiter = sniff_delimiter(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r"))
     definitions = catalogue.definitions()
     key = SeriesKey.from_definitions(definitions)
-    bundled = validation._history({p.resolve() for p in paths}) if history else None
+    bundled = pipeline.bundled_history({p.resolve() for p in paths}) if history else None
     folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
     try:
         with _spill_errors(folder), _bar(total, "partitioning", "B") as bar:
@@ -170,13 +170,13 @@ def check_bucket(path: str, rows_path: str, files: list[str], schema, label, cat
     index) to make it from (series.history_for)."""
     from stoke_opendata.engines.series import history_for
     from stoke_opendata.validate.tables.csv_reader import read_csv
-    from stoke_opendata.validate.validator import _check_one
+    from stoke_opendata.validate.pipeline import check_table
 
     if isinstance(hist, tuple):  # (bundled, context, bucket index): this bucket's history, made here
         hist = history_for(*hist)
     table = read_csv(Path(path), shown=files[0])
     sub = Report()
-    _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist)
+    check_table(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist)
     Path(path).unlink()
     return sub.problems, {"info": sub.files[0], "rows_path": rows_path}
 
@@ -246,7 +246,7 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     """A Parquet file too large for memory: record batches partitioned by series key, then bucket by bucket."""
     import polars as pl
 
-    from stoke_opendata.validate import validator as validation
+    from stoke_opendata.validate import pipeline
     from stoke_opendata.engines.parquet import check_columns, columns_of, table_from_text
     from stoke_opendata.engines.partition import bucket_count, partition_parquet
     from stoke_opendata.engines.series import SeriesKey, history_for
@@ -260,7 +260,7 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     check_columns(columns, schema, shown)
     definitions = catalogue.definitions()
     key = SeriesKey.from_definitions(definitions)
-    bundled = validation._history({path.resolve()}) if history else None
+    bundled = pipeline.bundled_history({path.resolve()}) if history else None
     folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
     report = Report()
     try:
@@ -272,7 +272,7 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
             table = table_from_text(frame.drop("__row__"), frame["__row__"], shown, columns)
             hist = history_for(bundled, context, index)
             sub = Report()
-            validation._check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
+            pipeline.check_table(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
             report.extend(p for p in sub.problems if p.row is not None and p.row >= 2 or index == buckets[0][0])
             file.unlink()
     finally:

@@ -9,16 +9,16 @@ from stoke_opendata.validate.checks.base import REGISTRY, Rule, RowCheck
 from stoke_opendata.validate.checks.gaps import gap_bases
 from stoke_opendata.catalogue.paths import schema_path
 from stoke_opendata.validate.problems import CODES
-from stoke_opendata.validate.reading import read_csv
-from stoke_opendata.validate.structure import check_structure
-from stoke_opendata.validate.validator import _Catalogue
+from stoke_opendata.validate.tables.csv_reader import read_csv
+from stoke_opendata.validate.tableschema.check import check_structure
+from stoke_opendata.validate.pipeline import Catalogue
 from validation_fixtures import CATALOGUE, GOOD, row, write_csv
 
 SCHEMA = json.loads(schema_path("observations").read_text())
 
 
 def context(tmp_path, rows, history=None):
-    catalogue = _Catalogue(CATALOGUE)
+    catalogue = Catalogue(CATALOGUE)
     checked = check_structure(read_csv(write_csv(tmp_path, rows)), SCHEMA, catalogue.reference)
     return checks.build_context(checked, catalogue.definitions(), history)
 

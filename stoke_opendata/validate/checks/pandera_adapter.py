@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import json
 
-from stoke_opendata.validate.checks.base import REGISTRY, Context, RowCheck
+from stoke_opendata.validate.checks.base import ATTRIBUTES, REGISTRY, Context, RowCheck
 from stoke_opendata.validate.problems import CODES, Problem
 
-# attribute columns the rules read (checks/__init__.py joins them on in the fast engine)
-_ATTRIBUTES = {"unit": "_unit", "minimum": "_minimum", "maximum": "_maximum", "integer": "_integer",
-               "multiplier": "_multiplier", "frequency": "_frequency", "period_form": "_period_form",
-               "comparator_area_code": "_comparator"}
+# attribute columns the rules read (checks/__init__.py joins the same ones on in the fast engine)
+_ATTRIBUTES = {key: column for key, (column, _dtype) in ATTRIBUTES.items()}
 # pandera's own check names -> the CLI's codes
 BUILTIN_CODES = {"column_in_dataframe": "missing-label", "column_in_schema": "extra-label", "not_nullable": "constraint-error",
                  "field_uniqueness": "unique-error", "multiple_fields_uniqueness": "primary-key", "dataframe_not_empty": "missing-label"}
@@ -284,7 +282,7 @@ def pandera_failures(ctx: Context, checks=None) -> dict[str, set[int]]:
     import pandera.polars as pa
     import polars as pl
 
-    from stoke_opendata.validate.reading import ROW
+    from stoke_opendata.validate.tables.table import ROW
 
     kinds = {pl.Float64: "number", pl.Int64: "integer", pl.Boolean: "boolean", pl.Date: "date", pl.Datetime: "datetime"}
     types = {n: kinds.get(ctx.frame.schema[n], "string") for n in ctx.present if n in ctx.frame.columns}
