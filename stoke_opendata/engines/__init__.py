@@ -65,16 +65,20 @@ def folder_parts(path: Path) -> list[Path]:
     return parts
 
 
-def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir=None, history: bool = True, spark_master: str | None = None, progress=None) -> Report:
-    """Validate each path (file, folder of parts, descriptor) with the chosen engine; one Report."""
+def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir=None, history: bool = True, spark_master: str | None = None, progress=None, checks=()) -> Report:
+    """Validate each path (file, folder of parts, descriptor) with the chosen engine; one Report. `checks`: the
+    caller's own checks, run with the registered ones by every engine."""
     from stoke_opendata.validate import pipeline, validator as validation
     from stoke_opendata.engines.parquet import is_parquet, read_parquet_table
     from stoke_opendata.validate.problems import FileInfo
     from stoke_opendata.validate.tableschema.schema_errors import schema_problems
     from stoke_opendata.validate.tables.descriptor import is_descriptor
 
+    from stoke_opendata.validate.checks import declared
+
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    checks = declared(checks)  # here too: the buckets' workers report the codes, this process words them
     if not paths:
         raise UsageError("give at least one file to validate")
     table_schema, label = pipeline.load_schema(schema)
@@ -87,7 +91,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         if is_descriptor(path) or (not is_dir and path.suffix.lower() in (".xlsx", ".xlsm", ".xls")) or (not is_dir and not path.exists()):
             if engine in ("batched", "spark") and not is_descriptor(path) and path.exists():
                 raise UsageError(f"the {engine} engine reads CSV and Parquet; use --engine memory for a workbook", where=str(path))
-            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history))
+            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks))
             continue
         parts = folder_parts(path) if is_dir else [path]
         parquet = is_parquet(parts[0])
@@ -96,7 +100,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
             big = is_dir or sum(p.stat().st_size for p in parts) > threshold
             chosen = "batched" if big else "memory"
         if chosen == "memory" and not parquet:
-            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history))
+            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks))
             continue
         shown = [str(p) for p in parts]
         broken = schema_problems(table_schema, shown[0])
@@ -108,21 +112,21 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         if chosen == "spark":
             from stoke_opendata.engines.spark import validate_spark
 
-            _merge(report, validate_spark(parts, shown, table_schema, label, catalogue, history, master=spark_master, parquet=parquet))
+            _merge(report, validate_spark(parts, shown, table_schema, label, catalogue, history, master=spark_master, parquet=parquet, checks=checks))
         elif chosen == "batched":
             from stoke_opendata.engines import batched
 
             if parquet:
                 for p, s in zip(parts, shown):
-                    _merge(report, batched.validate_parquet(p, s, table_schema, label, catalogue, history))
+                    _merge(report, batched.validate_parquet(p, s, table_schema, label, catalogue, history, checks=checks))
             else:
-                _merge(report, batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress))
+                _merge(report, batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress, checks=checks))
         elif is_dir:
             raise UsageError("a folder is validated as one table by the batched or spark engine, not in memory", where=str(path))
         else:  # Parquet in memory
             table = read_parquet_table(path, table_schema, shown=str(path))
             hist = (lambda: pipeline.bundled_history({path.resolve()})) if history else (lambda: None)
-            pipeline.check_table(report, table, table_schema, label, catalogue.reference, catalogue.definitions, hist)
+            pipeline.check_table(report, table, table_schema, label, catalogue.reference, catalogue.definitions, hist, checks)
         if len(report.files) > files_before:  # a steward's file: the same submission rules as the memory path
             steward = schema is None or str(schema) in pipeline.TABLES
             pipeline.apply_submission_rules(report, start, report.files[-1], table_schema if steward else None, catalogue_dir)

@@ -44,8 +44,9 @@ def supports(schema: dict) -> str | None:
     return None
 
 
-def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, progress=None) -> Report:
-    """Validate CSV files (parts of one table) in buckets; `catalogue` is pipeline.Catalogue."""
+def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, progress=None, checks=()) -> Report:
+    """Validate CSV files (parts of one table) in buckets; `catalogue` is pipeline.Catalogue, `checks` the
+    caller's own (pipeline.check_table), sent to each bucket's worker."""
     from stoke_opendata.validate import pipeline
     from stoke_opendata.engines.partition import bucket_count, partition_csv
     from stoke_opendata.engines.series import SeriesKey
@@ -75,16 +76,16 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
         with _spill_errors(folder), _bar(total, "partitioning", "B") as bar:
             parts = partition_csv(paths, shown, folder, key, bucket_count(total), delimiter, progress=progress or bar.update)
         with _spill_errors(folder):
-            return _validate_buckets(parts, schema, label, catalogue, bundled)
+            return _validate_buckets(parts, schema, label, catalogue, bundled, checks)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _validate_buckets(parts, schema, label, catalogue, bundled) -> Report:
+def _validate_buckets(parts, schema, label, catalogue, bundled, checks=()) -> Report:
     report = Report()
     nonempty = [b for b in parts.buckets if b.records] or parts.buckets[:1]
     with _bar(len(nonempty), "validating", "bucket") as bar:
-        _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar)
+        _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar, checks)
     for index, name in enumerate(parts.files):
         info = FileInfo(path=name, format="csv", rows=parts.records[index], encoding=report.files[0].encoding, delimiter=report.files[0].delimiter, schema=label)
         report.files.append(info)
@@ -120,14 +121,14 @@ def _bar(total: int, desc: str, unit: str):
     return tqdm(total=total, desc=desc, unit=unit, unit_scale=unit == "B", unit_divisor=1024, file=sys.stderr, disable=None, leave=False)
 
 
-def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar) -> None:
+def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar, checks=()) -> None:
     """Check the buckets, in parallel on the machine's cores (one process per core, each holding one
     bucket at a time: the peak is cores x one bucket's validation), their problems merged in bucket order
     so the report is the same however many processes ran."""
     first = True
     # each job refers to the same history and context (one copy here; each bucket's own view is made
     # in its worker, so a large bundled history is not held once per bucket)
-    jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, (bundled, parts.context, b.index)) for b in nonempty]
+    jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, (bundled, parts.context, b.index), tuple(checks)) for b in nonempty]
     for problems, info in _run_all(check_bucket, jobs, bar):
         report.extend(translate(problems, np.fromfile(info.pop("rows_path"), dtype="<i8"), parts.files, first=first))
         if first:
@@ -163,7 +164,7 @@ def _run_all(function, jobs: list, bar):
             bar.update(1)
 
 
-def check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist):
+def check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist, checks=()):
     """One bucket's problems (bucket row numbers) and the reader's FileInfo; the bucket file is removed.
     The bucket is read with the CSV reader directly: the original file's limits were checked already,
     and the size cap is not for buckets. `hist`: the history the checks see, or (bundled, context, bucket
@@ -176,7 +177,7 @@ def check_bucket(path: str, rows_path: str, files: list[str], schema, label, cat
         hist = history_for(*hist)
     table = read_csv(Path(path), shown=files[0])
     sub = Report()
-    check_table(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist)
+    check_table(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist, checks)
     Path(path).unlink()
     return sub.problems, {"info": sub.files[0], "rows_path": rows_path}
 
@@ -242,7 +243,7 @@ def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first
     return out
 
 
-def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None) -> Report:
+def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, checks=()) -> Report:
     """A Parquet file too large for memory: record batches partitioned by series key, then bucket by bucket."""
     import polars as pl
 
@@ -272,7 +273,7 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
             table = table_from_text(frame.drop("__row__"), frame["__row__"], shown, columns)
             hist = history_for(bundled, context, index)
             sub = Report()
-            pipeline.check_table(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
+            pipeline.check_table(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h, checks)
             report.extend(p for p in sub.problems if p.row is not None and p.row >= 2 or index == buckets[0][0])
             file.unlink()
     finally:

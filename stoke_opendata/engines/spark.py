@@ -104,7 +104,7 @@ def _quiet_log_config() -> str:
     return str(path)
 
 
-def validate_spark(paths, shown, schema, label, catalogue, history, master=None, parquet=False) -> Report:
+def validate_spark(paths, shown, schema, label, catalogue, history, master=None, parquet=False, checks=()) -> Report:
     """Validate CSV or Parquet parts of one table on Spark; the Report the other engines give."""
     from pyspark.sql import functions as F
 
@@ -173,7 +173,7 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
     data_cols = ["value"] if not parquet else columns
     grouped = frame.select("_bucket", "_fid", "_row", *data_cols).groupBy("_bucket")
     result_schema = ", ".join(f"{n} {'long' if n in ('file_index', 'row') else 'string'}" for n in RESULT_FIELDS)
-    runner = _BucketRunner(payload, schema, label, header, columns, shown[0], parquet)
+    runner = _BucketRunner(payload, schema, label, header, columns, shown[0], parquet, tuple(checks))
     try:
         rows = grouped.applyInArrow(lambda table: runner(table), result_schema).collect()
     except Exception as exc:  # a reader's refusal inside a worker comes back as Spark's own exception
@@ -279,9 +279,9 @@ def _broadcast(spark, catalogue, bundled, context_rows):
 class _BucketRunner:
     """Runs on the executors: one bucket in, its problems out (picklable: only data and a broadcast)."""
 
-    def __init__(self, payload, schema, label, header, columns, shown, parquet):
+    def __init__(self, payload, schema, label, header, columns, shown, parquet, checks=()):
         self.payload, self.schema, self.label, self.header = payload, schema, label, header
-        self.columns, self.shown, self.parquet = columns, shown, parquet
+        self.columns, self.shown, self.parquet, self.checks = columns, shown, parquet, checks
 
     def __call__(self, table):
         import numpy as np
@@ -310,7 +310,7 @@ class _BucketRunner:
 
                 parsed = table_from_text(frame.select(self.columns), range(2, frame.height + 2), self.shown, self.columns)
                 sub = Report()
-                check_table(sub, parsed, self.schema, self.label, catalogue.reference, catalogue.definitions, lambda: hist)
+                check_table(sub, parsed, self.schema, self.label, catalogue.reference, catalogue.definitions, lambda: hist, self.checks)
                 found = sub.problems
             else:
                 if (frame["value"].str.count_matches('"', literal=True) % 2 == 1).any():
@@ -319,7 +319,7 @@ class _BucketRunner:
 
                 path = work / "bucket.csv"
                 path.write_text(self.header + "\n" + "\n".join(frame["value"].to_list()) + "\n", encoding="utf-8")
-                found, _info = check_bucket(str(path), "", [self.shown], self.schema, self.label, catalogue, hist)  # the batched engine's own
+                found, _info = check_bucket(str(path), "", [self.shown], self.schema, self.label, catalogue, hist, self.checks)  # the batched engine's own
             problems = translate(found, ids, range(1 << 16), first=True)
             out = [
                 {"file_index": int(p.file) if p.row is not None and p.row >= 2 else 0, "row": p.row, "column": p.column, "code": p.code,

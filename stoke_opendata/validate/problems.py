@@ -104,6 +104,22 @@ def all_codes() -> dict[str, tuple[str, str, str]]:
     return CODES
 
 
+def code_table() -> str:
+    """docs/validation.md's table of codes (Markdown), made from the registry: this package's codes, each with
+    its severity, layer, full meaning and an example fix (a plugin's codes are its own package's to document)."""
+    rows = ["| code | severity | layer | meaning | example fix |", "|---|---|---|---|---|"]
+    for code, (severity, layer, meaning) in all_codes().items():
+        if not _OWNERS.get(code, "").startswith("stoke_opendata."):
+            continue
+        detail, fix = GUIDE.get(code, (meaning, ""))
+        rows.append(f"| `{code}` | {severity} | {layer} | {_cell(detail)} | {_cell(fix)} |")
+    return "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
 def _load_checks() -> None:
     global _checks_loaded
     if not _checks_loaded:

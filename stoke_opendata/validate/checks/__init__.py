@@ -65,15 +65,18 @@ def load_plugins() -> dict[str, str]:
 
 
 def chosen(extra=()) -> list[Check]:
-    """The registered checks, then `extra` (Check classes or instances given for one run: their codes are
-    declared as a registered check's are; a clash is a UsageError)."""
-    if not extra:
-        return REGISTRY
+    """The registered checks, then `extra` (given for one run: see `declared`)."""
+    return REGISTRY + list(declared(extra)) if extra else REGISTRY
+
+
+def declared(extra) -> tuple[Check, ...]:
+    """Check classes or instances given for one run, as instances, their codes declared as a registered
+    check's are (so every process that reports them knows their severity); a clash is a UsageError."""
     from stoke_opendata.errors import UsageError
 
     made = []
-    for given in extra:
-        check = given() if isinstance(given, type) else given
+    for given in extra or ():
+        check = given() if isinstance(given, type) and issubclass(given, Check) else given
         if not isinstance(check, Check):
             raise UsageError(f"checks= takes Check classes or instances (stoke_opendata.validate.checks.Check), not {type(given).__name__}")
         try:
@@ -81,7 +84,7 @@ def chosen(extra=()) -> list[Check]:
         except ValueError as exc:
             raise UsageError(f"the check {type(check).__qualname__}: {exc}") from None
         made.append(check)
-    return REGISTRY + made
+    return tuple(made)
 
 
 _import_builtin()

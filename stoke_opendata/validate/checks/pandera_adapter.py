@@ -36,9 +36,10 @@ def _pandas_type(ftype: str):
     return {"number": "float64", "integer": "Int64", "year": "Int64", "boolean": "boolean", "date": "datetime64[ns]", "datetime": "datetime64[ns]"}.get(ftype, str)
 
 
-def build_schema(table_schema: dict, definitions: dict[str, dict], references=None, backend: str = "polars", name: str = "observations", history=None):
+def build_schema(table_schema: dict, definitions: dict[str, dict], references=None, backend: str = "polars", name: str = "observations", history=None, checks=()):
     """A pandera DataFrameSchema for `table_schema` whose meaning checks use `definitions` (id -> checks.definition_of).
-    `references(resource, fields)` gives the key table of a foreign key (None: not checked)."""
+    `references(resource, fields)` gives the key table of a foreign key (None: not checked); `checks`: the
+    caller's own, with the registered ones (checks.chosen)."""
     if backend not in ("polars", "pandas"):
         raise ValueError("backend must be 'polars' or 'pandas'")
     import polars as pl
@@ -69,7 +70,9 @@ def build_schema(table_schema: dict, definitions: dict[str, dict], references=No
                                           coerce=True, description=spec.get("description"))
     primary = table_schema.get("primaryKey")
     primary = [primary] if isinstance(primary, str) else primary
-    made = meaning_checks(pa, types, definitions, backend, history=history)
+    from stoke_opendata.validate.checks import chosen
+
+    made = meaning_checks(pa, types, definitions, backend, chosen(checks), history=history)
     return _schema_class(pa.DataFrameSchema, backend)(columns, checks=made, strict=True, unique=primary or None, name=name,
                                                       report_duplicates="all")
 
