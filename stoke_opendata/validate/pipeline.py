@@ -87,9 +87,8 @@ class Catalogue:
         with every area as an object, is only loaded if that read fails, to give its error)."""
         import polars as pl
 
-        from stoke_opendata.validate.checks import definition_of
-
         from stoke_opendata.catalogue.definitions import source_rows
+        from stoke_opendata.validate.checks import definition_of
 
         base = self.catalogue_dir or project_paths.schemas_dir()
         try:
@@ -150,8 +149,6 @@ def check_table(report: Report, table, schema: dict, schema_label: str, referenc
         ctx = checks.build_context(checked, definitions(), history_source())
         report.extend(checks.run_checks(ctx, running))
     return checked
-
-
 
 
 def apply_submission_rules(report: Report, start: int, info, schema: dict | None = None, catalogue_dir=None) -> None:

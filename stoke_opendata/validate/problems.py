@@ -104,13 +104,16 @@ def all_codes() -> dict[str, tuple[str, str, str]]:
     return CODES
 
 
+def package_codes() -> dict[str, tuple[str, str, str]]:
+    """The codes this package declares (all_codes() less those of plugins and of checks given for one run)."""
+    return {code: info for code, info in all_codes().items() if _OWNERS.get(code, "").startswith("stoke_opendata.")}
+
+
 def code_table() -> str:
     """docs/validation.md's table of codes (Markdown), made from the registry: this package's codes, each with
     its severity, layer, full meaning and an example fix (a plugin's codes are its own package's to document)."""
     rows = ["| code | severity | layer | meaning | example fix |", "|---|---|---|---|---|"]
-    for code, (severity, layer, meaning) in all_codes().items():
-        if not _OWNERS.get(code, "").startswith("stoke_opendata."):
-            continue
+    for code, (severity, layer, meaning) in package_codes().items():
         detail, fix = GUIDE.get(code, (meaning, ""))
         rows.append(f"| `{code}` | {severity} | {layer} | {_cell(detail)} | {_cell(fix)} |")
     return "\n".join(rows) + "\n"

@@ -22,22 +22,8 @@ import pytest
 
 from validation_fixtures import CATALOGUE, GOOD, row, write_csv
 
-CHECK = '''
-import polars as pl
-from stoke_opendata.validate.checks import RowCheck, Rule
-
-
-class TooPrecise(RowCheck):
-    codes = {"too-precise": ("warning", "a figure with more than 3 decimal places")}
-    columns = ("value",)
-
-    def rules(self, ctx):
-        scaled = pl.col("value") * 1000
-        return [Rule("too-precise", "value", (scaled.round(0) - scaled).abs() > 1e-6)]
-
-    def describe(self, rule, record):
-        return f"value {record['value']} has more than 3 decimal places", "round it to 3 decimal places"
-'''
+# the plugin's one module: the check tests/validate/test_custom_checks.py passes to validate_data
+CHECK = (Path(__file__).resolve().parents[1] / "national_checks.py").read_text()
 
 
 def _package(folder: Path, name: str, module_text: str, entry: tuple[str, str]) -> Path:

@@ -9,23 +9,8 @@ import pytest
 
 from stoke_opendata.api import pandera_schema, validate_data
 from stoke_opendata.errors import UsageError
-from stoke_opendata.validate.checks import RowCheck, Rule
+from national_checks import TooPrecise
 from validation_fixtures import CATALOGUE, GOOD, row, write_csv
-
-
-class TooPrecise(RowCheck):
-    """A national body's rule: figures carry at most three decimal places."""
-
-    codes = {"too-precise": ("warning", "a figure with more than 3 decimal places")}
-    guide = {"too-precise": ("a figure with more than 3 decimal places", "round it to 3 decimal places")}
-    columns = ("value",)
-
-    def rules(self, ctx):
-        scaled = pl.col("value") * 1000
-        return [Rule("too-precise", "value", (scaled.round(0) - scaled).abs() > 1e-6)]
-
-    def describe(self, rule, record):
-        return f"value {record['value']} has more than 3 decimal places", "round it to 3 decimal places"
 
 
 class Clashing(TooPrecise):
