@@ -51,7 +51,7 @@ CODES: dict[str, tuple[str, str, str]] = {
 }
 
 
-# code -> (what it means in full, an example fix): the code table of docs/validation.md (tools/code_table.py)
+# code -> (what it means in full, an example fix): docs/validation.md's code table (code_table(), by `make docs`)
 GUIDE: dict[str, tuple[str, str]] = {
     "blank-label": ("a header cell is empty", "give the column a header or delete it"),
     "duplicate-label": ("two columns have the same header (the second is ignored)", "delete or rename one of the two columns"),
@@ -86,12 +86,11 @@ _OWNERS: dict[str, str] = dict.fromkeys(CODES, __name__)
 _checks_loaded = False
 
 
-def register_code(code: str, severity: str, layer: str, meaning: str, owner: str | None = None) -> None:
+def register_code(code: str, severity: str, layer: str, meaning: str, owner: str) -> None:
     """Add a code for a new check (the checks registry calls this). The same owner registering again is a
     no-op; a code another owner declared is a ValueError naming it (a code means one thing in every report)."""
     if severity not in (ERROR, WARNING):
         raise ValueError(f"the code {code!r} has the severity {severity!r}: it must be {ERROR!r} or {WARNING!r}")
-    owner = owner or layer
     if code in CODES and _OWNERS.get(code) != owner:
         raise ValueError(f"the code {code!r} is already declared by {_OWNERS.get(code)}")
     CODES.setdefault(code, (severity, layer, meaning))
@@ -126,8 +125,9 @@ def _cell(text: str) -> str:
 def _load_checks() -> None:
     global _checks_loaded
     if not _checks_loaded:
-        _checks_loaded = True
         import stoke_opendata.validate.checks  # noqa: F401  (registers every check's codes)
+
+        _checks_loaded = True
 
 
 def code_info(code: str) -> tuple[str, str, str]:
