@@ -86,7 +86,7 @@ fuzz: $(STAMP)
 	nice -n 10 $(BIN)/python tests/fuzz/long_run.py --examples $(FUZZ_EXAMPLES) --corpus fuzz-corpus
 
 docs: $(STAMP)
-	$(BIN)/cog -r docs/cli.md
+	$(BIN)/cog -r docs/cli.md docs/validation.md
 
 clean:
 	rm -rf $(OUT) $(SITE) build *.egg-info

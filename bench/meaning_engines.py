@@ -22,10 +22,10 @@ t0 = time.perf_counter()
 from stoke_opendata.validate import checks
 from stoke_opendata.validate.checks.base import RowCheck, REGISTRY
 from stoke_opendata.catalogue.paths import schema_path
-from stoke_opendata.validate.reading import read_csv
-from stoke_opendata.validate.structure import check_structure
-from stoke_opendata.validate.validator import _Catalogue
-cat = _Catalogue(sys.argv[2])
+from stoke_opendata.validate.tables.csv_reader import read_csv
+from stoke_opendata.validate.tableschema.check import check_structure
+from stoke_opendata.validate.pipeline import Catalogue
+cat = Catalogue(sys.argv[2])
 checked = check_structure(read_csv(sys.argv[1]), json.loads(schema_path("observations").read_text()), cat.reference)
 ctx = checks.build_context(checked, cat.definitions(), None)
 # compare the rules themselves: without the direct run's "not twice for one cell" filter, which pandera lacks

@@ -66,7 +66,7 @@ def submission_frame(table, fields: list[str], file_index: int):
     `fields` order (columns the file lacks are null), with _file and _row (the spreadsheet row)."""
     import polars as pl
 
-    from stoke_opendata.validate.reading import ROW
+    from stoke_opendata.validate.tables.table import ROW
 
     by_label = {}
     for position, label in enumerate(table.labels):

@@ -19,7 +19,7 @@ __all__ = ["validate_data", "accept_submission", "build_packages", "publish_pack
 
 
 def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=None, history: bool = True,
-                  name: str | None = None, engine: str = "auto", spark_master: str | None = None) -> Report:
+                  name: str | None = None, engine: str = "auto", spark_master: str | None = None, checks=()) -> Report:
     """Validate `source` against the published definitions and return the Report the CLI prints.
 
     `source`: a pandas or polars DataFrame (or LazyFrame), a CSV/XLSX file, a datapackage.json, or a list of
@@ -28,17 +28,23 @@ def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=No
     `history`: compare values with the bundled datasets (outlier and gap warnings). `name`: what the report
     calls a DataFrame (default "DataFrame"). Rows are numbered as in a CSV of the frame: the header is row 1.
     `engine` (files only): auto, memory, batched (out of core) or spark, with `spark_master` for a cluster
-    (docs/scale.md).
-    Unreadable input raises stoke_opendata.errors.InputError (the CLI's exit 2), with a one-line message.
+    (docs/scale.md). `checks`: checks of your own (subclasses of stoke_opendata.validate.checks.Check or
+    RowCheck, classes or instances), run with the registered ones by every engine; checks installed by other
+    packages (entry-point group `stoke_opendata.checks`) always run (docs/validation.md, "Adding a check").
+    Unreadable input raises stoke_opendata.errors.InputError (the CLI's exit 2), with a one-line message; a
+    check plugin that cannot be loaded, or a code two checks declare, a UsageError naming it.
     """
     from stoke_opendata.api.frames import NAME, frame_to_table, is_dataframe
+    from stoke_opendata.validate.checks import declared
     from stoke_opendata.validate.validator import load_schema, validate_table
+
+    checks = declared(checks)  # (importing the checks registers the installed plugins, or says which one fails)
 
     if is_dataframe(source):
         table_schema, _label = load_schema(schema)
         names = {f.get("name") for f in table_schema["fields"] if isinstance(f, dict)}
         table = frame_to_table(source, names, name or NAME)
-        return validate_table(table, schema=schema, catalogue_dir=catalogue, history=history)
+        return validate_table(table, schema=schema, catalogue_dir=catalogue, history=history, checks=checks)
     paths = [source] if isinstance(source, (str, Path)) else source
     if not isinstance(paths, (list, tuple)) or not all(isinstance(p, (str, Path)) for p in paths):
         from stoke_opendata.errors import UsageError
@@ -47,22 +53,23 @@ def validate_data(source, *, schema=None, sheet: str | None = None, catalogue=No
     from stoke_opendata.engines import validate as validate_with_engine
 
     return validate_with_engine(list(paths), engine=engine, sheet=sheet, schema=schema, catalogue_dir=catalogue,
-                                history=history, spark_master=spark_master)
+                                history=history, spark_master=spark_master, checks=checks)
 
 
-def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observations", history: bool = True):
+def pandera_schema(*, catalogue=None, backend: str = "polars", schema="observations", history: bool = True, checks=()):
     """A pandera DataFrameSchema of the published definitions: typed columns from the Table Schema and one
     named Check per meaning rule (per rule and indicator where the rule reads the indicator's definition).
     `backend`: "polars" (pandera.polars) or "pandas" (pandera.pandas). Use `schema.validate(df, lazy=True)`;
     `problems_from_pandera(exc)` turns its SchemaErrors into Problems with the CLI's codes. `history`: the
-    plausibility warning compares each value with the bundled figures of its series, as `validate` does."""
+    plausibility warning compares each value with the bundled figures of its series, as `validate` does.
+    `checks`: row checks of your own, added to the registered ones (as validate_data's)."""
     from stoke_opendata.validate.checks.pandera_adapter import build_schema
-    from stoke_opendata.validate.validator import _Catalogue, _history, load_schema
+    from stoke_opendata.validate.pipeline import Catalogue, bundled_history, load_schema
 
     table_schema, label = load_schema(schema)
-    source = _Catalogue(catalogue)
+    source = Catalogue(catalogue)
     return build_schema(table_schema, source.definitions(), source.reference, backend=backend, name=label,
-                        history=_history(set()) if history else None)
+                        history=bundled_history(set()) if history else None, checks=checks)
 
 
 def problems_from_pandera(error, file: str = "DataFrame") -> list[Problem]:

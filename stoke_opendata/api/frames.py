@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from stoke_opendata.errors import InputError
 from stoke_opendata.validate.problems import FileInfo
-from stoke_opendata.validate.reading import ROW, Table, column_name
+from stoke_opendata.validate.tables.table import ROW, Table, column_name
 
 NAME = "DataFrame"
 

@@ -102,7 +102,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
         raise InputError("the definitions file is missing", where=str(path)) from None
 
 
-def _indicator(row: dict[str, str]) -> Indicator:
+def indicator_from_row(row: dict[str, str]) -> Indicator:
+    """One row of indicators.csv as an Indicator (the site reads a package's own indicators table with it too)."""
     return Indicator(
         id=row["id"].strip(),
         title=row["title"].strip(),
@@ -127,7 +128,8 @@ def _indicator(row: dict[str, str]) -> Indicator:
     )
 
 
-def _area(row: dict[str, str]) -> Area:
+def area_from_row(row: dict[str, str]) -> Area:
+    """One row of areas.csv as an Area."""
     return Area(
         area_code=row["area_code"].strip(),
         area_name=row["area_name"].strip(),
@@ -150,11 +152,11 @@ def source_rows(base: Path) -> list[dict[str, str]]:
 def load_catalogue(schemas_dir: Path | None = None) -> Catalogue:
     """Read the indicator catalogue and the areas table from `schemas_dir` (default: the bundled one)."""
     base = Path(schemas_dir) if schemas_dir else paths.schemas_dir()
-    indicators = {ind.id: ind for ind in map(_indicator, _rows(base / "indicators.csv"))}
+    indicators = {ind.id: ind for ind in map(indicator_from_row, _rows(base / "indicators.csv"))}
     for row in source_rows(base):  # publisher, series and period form, from the companion table
         if row["indicator_id"] in indicators:
             indicators[row["indicator_id"]] = replace(
                 indicators[row["indicator_id"]], publisher=_blank(row.get("publisher")),
                 series=_blank(row.get("series")), period_form=_blank(row.get("period_form")))
-    areas = {area.area_code: area for area in map(_area, _rows(base / "areas.csv"))}
+    areas = {area.area_code: area for area in map(area_from_row, _rows(base / "areas.csv"))}
     return Catalogue(indicators=indicators, areas=areas)

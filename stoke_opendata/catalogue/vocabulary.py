@@ -6,8 +6,6 @@ beyond the standard library.
 
 from __future__ import annotations
 
-import re
-
 THEMES = ("healthier", "wealthier", "safer", "greener", "cleaner", "fairer")
 MISSIONS = (1, 2, 3, 4, 5)
 MISSION_TITLES = {
@@ -80,9 +78,3 @@ ENGLAND = "E92000001"
 UK = "K02000001"
 WEST_MIDLANDS = "E12000005"
 STAFFORDSHIRE = "E10000028"
-
-
-def period_matches(frequency: str, period: str) -> bool:
-    """True when `period` is written the way the indicator's frequency says it should be."""
-    pattern = PERIOD_FORMATS.get(frequency)
-    return bool(pattern and re.match(pattern[0], period))

@@ -1,4 +1,4 @@
-"""Validation engines: one rule set (validation._check_one), run where the data fits.
+"""Validation engines: one rule set (pipeline.check_table), run where the data fits.
 
 - memory: the whole table in memory (fastest for files up to a few hundred MB; ~360 bytes a row);
 - batched: partitioned by series key to disk, then bucket by bucket in bounded memory (batched.py);
@@ -38,11 +38,11 @@ def check_input(path: Path, csv: bool = True) -> int:
     import dataclasses
 
     from stoke_opendata.safety import guards
-    from stoke_opendata.validate.tables.files import _has_long_line
+    from stoke_opendata.validate.tables.files import has_long_line
 
     limits = guards.Limits.from_env()
     size = guards.check_file_size(path, dataclasses.replace(limits, max_file_bytes=1 << 62), cap=None)
-    if csv and _has_long_line(Path(path), limits.max_line_bytes):
+    if csv and has_long_line(Path(path), limits.max_line_bytes):
         guards.check_line_lengths(path, limits)  # raises, naming the line (the memory engine's own error)
     return size
 
@@ -65,20 +65,24 @@ def folder_parts(path: Path) -> list[Path]:
     return parts
 
 
-def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir=None, history: bool = True, spark_master: str | None = None, progress=None) -> Report:
-    """Validate each path (file, folder of parts, descriptor) with the chosen engine; one Report."""
-    from stoke_opendata.validate import validator as validation
+def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir=None, history: bool = True, spark_master: str | None = None, progress=None, checks=()) -> Report:
+    """Validate each path (file, folder of parts, descriptor) with the chosen engine; one Report. `checks`: the
+    caller's own checks, run with the registered ones by every engine."""
+    from stoke_opendata.validate import pipeline, validator as validation
     from stoke_opendata.engines.parquet import is_parquet, read_parquet_table
     from stoke_opendata.validate.problems import FileInfo
     from stoke_opendata.validate.tableschema.schema_errors import schema_problems
-    from stoke_opendata.validate.reading import is_descriptor
+    from stoke_opendata.validate.tables.descriptor import is_descriptor
+
+    from stoke_opendata.validate.checks import declared
 
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    checks = declared(checks)  # here too: the buckets' workers report the codes, this process words them
     if not paths:
         raise UsageError("give at least one file to validate")
-    table_schema, label = validation.load_schema(schema)
-    catalogue = validation._Catalogue(catalogue_dir)
+    table_schema, label = pipeline.load_schema(schema)
+    catalogue = pipeline.Catalogue(catalogue_dir)
     report = Report()
     threshold = min(batch_over_bytes(), memory_cap())  # a file the memory engine would refuse is batched
     for raw in paths:
@@ -87,7 +91,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         if is_descriptor(path) or (not is_dir and path.suffix.lower() in (".xlsx", ".xlsm", ".xls")) or (not is_dir and not path.exists()):
             if engine in ("batched", "spark") and not is_descriptor(path) and path.exists():
                 raise UsageError(f"the {engine} engine reads CSV and Parquet; use --engine memory for a workbook", where=str(path))
-            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history))
+            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks))
             continue
         parts = folder_parts(path) if is_dir else [path]
         parquet = is_parquet(parts[0])
@@ -96,7 +100,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
             big = is_dir or sum(p.stat().st_size for p in parts) > threshold
             chosen = "batched" if big else "memory"
         if chosen == "memory" and not parquet:
-            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history))
+            _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks))
             continue
         shown = [str(p) for p in parts]
         broken = schema_problems(table_schema, shown[0])
@@ -108,24 +112,24 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         if chosen == "spark":
             from stoke_opendata.engines.spark import validate_spark
 
-            _merge(report, validate_spark(parts, shown, table_schema, label, catalogue, history, master=spark_master, parquet=parquet))
+            _merge(report, validate_spark(parts, shown, table_schema, label, catalogue, history, master=spark_master, parquet=parquet, checks=checks))
         elif chosen == "batched":
             from stoke_opendata.engines import batched
 
             if parquet:
                 for p, s in zip(parts, shown):
-                    _merge(report, batched.validate_parquet(p, s, table_schema, label, catalogue, history))
+                    _merge(report, batched.validate_parquet(p, s, table_schema, label, catalogue, history, checks=checks))
             else:
-                _merge(report, batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress))
+                _merge(report, batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress, checks=checks))
         elif is_dir:
             raise UsageError("a folder is validated as one table by the batched or spark engine, not in memory", where=str(path))
         else:  # Parquet in memory
             table = read_parquet_table(path, table_schema, shown=str(path))
-            hist = (lambda: validation._history({path.resolve()})) if history else (lambda: None)
-            validation._check_one(report, table, table_schema, label, catalogue.reference, catalogue.definitions, hist)
+            hist = (lambda: pipeline.bundled_history({path.resolve()})) if history else (lambda: None)
+            pipeline.check_table(report, table, table_schema, label, catalogue.reference, catalogue.definitions, hist, checks)
         if len(report.files) > files_before:  # a steward's file: the same submission rules as the memory path
-            steward = schema is None or str(schema) in validation.TABLES
-            validation._submission_rules(report, start, report.files[-1], table_schema if steward else None, catalogue_dir)
+            steward = schema is None or str(schema) in pipeline.TABLES
+            pipeline.apply_submission_rules(report, start, report.files[-1], table_schema if steward else None, catalogue_dir)
     return report
 
 

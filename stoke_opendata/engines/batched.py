@@ -1,7 +1,7 @@
 """Out-of-core validation on one machine: partition by series key to disk, validate each bucket in memory.
 
 Each bucket is a small CSV (header + whole series, partition.py) validated by the same code as a whole
-file (validation._check_one: structure, meaning, safety), so the findings are the in-memory ones; only
+file (pipeline.check_table: structure, meaning, safety), so the findings are the in-memory ones; only
 the row numbers are translated back to the original file's (and the "row N" in messages with them).
 Header and file-level findings (missing columns, guessed delimiter) are taken from one bucket only.
 Peak memory is one bucket's validation (~200 MB), not the file's (~360 bytes a row in memory).
@@ -44,12 +44,13 @@ def supports(schema: dict) -> str | None:
     return None
 
 
-def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, progress=None) -> Report:
-    """Validate CSV files (parts of one table) in buckets; `catalogue` is validation._Catalogue."""
-    from stoke_opendata.validate import validator as validation
+def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, progress=None, checks=()) -> Report:
+    """Validate CSV files (parts of one table) in buckets; `catalogue` is pipeline.Catalogue, `checks` the
+    caller's own (pipeline.check_table), sent to each bucket's worker."""
+    from stoke_opendata.validate import pipeline
     from stoke_opendata.engines.partition import bucket_count, partition_csv
     from stoke_opendata.engines.series import SeriesKey
-    from stoke_opendata.validate.tables.sniff import _decode_head, _read_head, _sniff_delimiter, _sniff_kind
+    from stoke_opendata.validate.tables.sniff import decode_head, read_head, sniff_delimiter, sniff_kind
     from stoke_opendata.engines import check_input
 
     why = supports(schema)
@@ -59,32 +60,32 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
     delimiter = ","
     for index, (path, name) in enumerate(zip(paths, shown)):
         total += check_input(path)  # the line limit, not the size cap: bounded memory whatever the size
-        head = _read_head(path, name)
-        if _sniff_kind(path, head) != "csv":
+        head = read_head(path, name)
+        if sniff_kind(path, head) != "csv":
             raise UsageError("the batched engine reads CSV and Parquet; use --engine memory for a workbook", where=name)
-        text, encoding, _guessed = _decode_head(head)
+        text, encoding, _guessed = decode_head(head)
         if encoding not in ("utf-8", "utf-8-sig") or ("\r" in text and "\n" not in text):
             raise UsageError("the batched engine reads UTF-8 CSV with LF or CRLF line endings; save it as 'CSV UTF-8' or use --engine memory", where=name)
         if index == 0:
-            delimiter = _sniff_delimiter(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r"))
+            delimiter = sniff_delimiter(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r"))
     definitions = catalogue.definitions()
     key = SeriesKey.from_definitions(definitions)
-    bundled = validation._history({p.resolve() for p in paths}) if history else None
+    bundled = pipeline.bundled_history({p.resolve() for p in paths}) if history else None
     folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
     try:
         with _spill_errors(folder), _bar(total, "partitioning", "B") as bar:
             parts = partition_csv(paths, shown, folder, key, bucket_count(total), delimiter, progress=progress or bar.update)
         with _spill_errors(folder):
-            return _validate_buckets(parts, schema, label, catalogue, bundled)
+            return _validate_buckets(parts, schema, label, catalogue, bundled, checks)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _validate_buckets(parts, schema, label, catalogue, bundled) -> Report:
+def _validate_buckets(parts, schema, label, catalogue, bundled, checks=()) -> Report:
     report = Report()
     nonempty = [b for b in parts.buckets if b.records] or parts.buckets[:1]
     with _bar(len(nonempty), "validating", "bucket") as bar:
-        _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar)
+        _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar, checks)
     for index, name in enumerate(parts.files):
         info = FileInfo(path=name, format="csv", rows=parts.records[index], encoding=report.files[0].encoding, delimiter=report.files[0].delimiter, schema=label)
         report.files.append(info)
@@ -120,14 +121,14 @@ def _bar(total: int, desc: str, unit: str):
     return tqdm(total=total, desc=desc, unit=unit, unit_scale=unit == "B", unit_divisor=1024, file=sys.stderr, disable=None, leave=False)
 
 
-def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar) -> None:
+def _each_bucket(report, parts, nonempty, schema, label, catalogue, bundled, bar, checks=()) -> None:
     """Check the buckets, in parallel on the machine's cores (one process per core, each holding one
     bucket at a time: the peak is cores x one bucket's validation), their problems merged in bucket order
     so the report is the same however many processes ran."""
     first = True
     # each job refers to the same history and context (one copy here; each bucket's own view is made
     # in its worker, so a large bundled history is not held once per bucket)
-    jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, (bundled, parts.context, b.index)) for b in nonempty]
+    jobs = [(str(b.path), str(b.rows_path), parts.files, schema, label, catalogue, (bundled, parts.context, b.index), tuple(checks)) for b in nonempty]
     for problems, info in _run_all(check_bucket, jobs, bar):
         report.extend(translate(problems, np.fromfile(info.pop("rows_path"), dtype="<i8"), parts.files, first=first))
         if first:
@@ -163,20 +164,20 @@ def _run_all(function, jobs: list, bar):
             bar.update(1)
 
 
-def check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist):
+def check_bucket(path: str, rows_path: str, files: list[str], schema, label, catalogue, hist, checks=()):
     """One bucket's problems (bucket row numbers) and the reader's FileInfo; the bucket file is removed.
     The bucket is read with the CSV reader directly: the original file's limits were checked already,
     and the size cap is not for buckets. `hist`: the history the checks see, or (bundled, context, bucket
     index) to make it from (series.history_for)."""
     from stoke_opendata.engines.series import history_for
     from stoke_opendata.validate.tables.csv_reader import read_csv
-    from stoke_opendata.validate.validator import _check_one
+    from stoke_opendata.validate.pipeline import check_table
 
     if isinstance(hist, tuple):  # (bundled, context, bucket index): this bucket's history, made here
         hist = history_for(*hist)
     table = read_csv(Path(path), shown=files[0])
     sub = Report()
-    _check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist)
+    check_table(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda: hist, checks)
     Path(path).unlink()
     return sub.problems, {"info": sub.files[0], "rows_path": rows_path}
 
@@ -242,11 +243,11 @@ def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first
     return out
 
 
-def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None) -> Report:
+def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, checks=()) -> Report:
     """A Parquet file too large for memory: record batches partitioned by series key, then bucket by bucket."""
     import polars as pl
 
-    from stoke_opendata.validate import validator as validation
+    from stoke_opendata.validate import pipeline
     from stoke_opendata.engines.parquet import check_columns, columns_of, table_from_text
     from stoke_opendata.engines.partition import bucket_count, partition_parquet
     from stoke_opendata.engines.series import SeriesKey, history_for
@@ -260,7 +261,7 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
     check_columns(columns, schema, shown)
     definitions = catalogue.definitions()
     key = SeriesKey.from_definitions(definitions)
-    bundled = validation._history({path.resolve()}) if history else None
+    bundled = pipeline.bundled_history({path.resolve()}) if history else None
     folder = Path(tempfile.mkdtemp(prefix="stoke-batched-", dir=work_dir))
     report = Report()
     try:
@@ -272,7 +273,7 @@ def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue
             table = table_from_text(frame.drop("__row__"), frame["__row__"], shown, columns)
             hist = history_for(bundled, context, index)
             sub = Report()
-            validation._check_one(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h)
+            pipeline.check_table(sub, table, schema, label, catalogue.reference, catalogue.definitions, lambda h=hist: h, checks)
             report.extend(p for p in sub.problems if p.row is not None and p.row >= 2 or index == buckets[0][0])
             file.unlink()
     finally:

@@ -68,7 +68,7 @@ def table_from_text(frame, rows, shown: str, labels: list[str]):
     """A reading.Table from text columns named by `labels` and their spreadsheet row numbers."""
     import polars as pl
 
-    from stoke_opendata.validate.reading import ROW, Table, column_name
+    from stoke_opendata.validate.tables.table import ROW, Table, column_name
 
     data = frame.select([pl.col(name).alias(column_name(i)) for i, name in enumerate(labels)]).with_columns(
         pl.Series(ROW, rows, dtype=pl.Int64)

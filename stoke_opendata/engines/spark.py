@@ -4,7 +4,7 @@ Spark reads the file in splits (CSV as text lines, Parquet as rows), numbers eve
 engines do (from each split's start offset and the record's position in it: one small aggregation), keys
 each record by series (series.py, in Spark SQL: from_csv + xxhash64) and shuffles the records so that
 each bucket's records meet on one executor. There `applyInArrow` hands the bucket to the *same* Python
-code the other engines run (validation._check_one, via batched.translate), with the catalogue and the
+code the other engines run (pipeline.check_table, via batched.translate), with the catalogue and the
 history broadcast. Nothing of the rule set is written again for Spark.
 
 A cluster is `--spark-master spark://host:7077` (or yarn, k8s://...): the input path must be readable by
@@ -104,11 +104,11 @@ def _quiet_log_config() -> str:
     return str(path)
 
 
-def validate_spark(paths, shown, schema, label, catalogue, history, master=None, parquet=False) -> Report:
+def validate_spark(paths, shown, schema, label, catalogue, history, master=None, parquet=False, checks=()) -> Report:
     """Validate CSV or Parquet parts of one table on Spark; the Report the other engines give."""
     from pyspark.sql import functions as F
 
-    from stoke_opendata.validate import validator as validation
+    from stoke_opendata.validate import pipeline
     from stoke_opendata.engines.batched import supports
     from stoke_opendata.engines.series import SeriesKey
 
@@ -169,11 +169,11 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
         context_rows = frame.filter(is_context).select(
             ind.alias("indicator_id"), area.alias("area_code"), cell["period"].alias("period"), cell["value"].alias("value"), F.col("_bucket")
         ).toPandas()
-    payload = _broadcast(spark, catalogue, validation._history({Path(p).resolve() for p in paths}) if history else None, context_rows)
+    payload = _broadcast(spark, catalogue, pipeline.bundled_history({Path(p).resolve() for p in paths}) if history else None, context_rows)
     data_cols = ["value"] if not parquet else columns
     grouped = frame.select("_bucket", "_fid", "_row", *data_cols).groupBy("_bucket")
     result_schema = ", ".join(f"{n} {'long' if n in ('file_index', 'row') else 'string'}" for n in RESULT_FIELDS)
-    runner = _BucketRunner(payload, schema, label, header, columns, shown[0], parquet)
+    runner = _BucketRunner(payload, schema, label, header, columns, shown[0], parquet, tuple(checks))
     try:
         rows = grouped.applyInArrow(lambda table: runner(table), result_schema).collect()
     except Exception as exc:  # a reader's refusal inside a worker comes back as Spark's own exception
@@ -192,7 +192,7 @@ def validate_spark(paths, shown, schema, label, catalogue, history, master=None,
 def _header(path: Path, shown: str, names: list[str]):
     import csv
 
-    from stoke_opendata.validate.tables.sniff import _sniff_delimiter
+    from stoke_opendata.validate.tables.sniff import sniff_delimiter
 
     with open(path, "rb") as fh:
         raw = fh.readline()
@@ -200,7 +200,7 @@ def _header(path: Path, shown: str, names: list[str]):
         header = raw.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError:
         raise UsageError("the spark engine reads UTF-8 CSV; save it as 'CSV UTF-8' or use --engine memory", where=shown) from None
-    delimiter = _sniff_delimiter(header.lstrip("\ufeff"))
+    delimiter = sniff_delimiter(header.lstrip("\ufeff"))
     if header.count('"') % 2:
         raise UsageError("a quoted cell spans lines (in the header), which the spark engine does not split; use --engine batched", where=shown)
     try:
@@ -279,9 +279,9 @@ def _broadcast(spark, catalogue, bundled, context_rows):
 class _BucketRunner:
     """Runs on the executors: one bucket in, its problems out (picklable: only data and a broadcast)."""
 
-    def __init__(self, payload, schema, label, header, columns, shown, parquet):
+    def __init__(self, payload, schema, label, header, columns, shown, parquet, checks=()):
         self.payload, self.schema, self.label, self.header = payload, schema, label, header
-        self.columns, self.shown, self.parquet = columns, shown, parquet
+        self.columns, self.shown, self.parquet, self.checks = columns, shown, parquet, checks
 
     def __call__(self, table):
         import numpy as np
@@ -290,7 +290,7 @@ class _BucketRunner:
 
         from stoke_opendata.engines.batched import translate
         from stoke_opendata.engines.series import history_for
-        from stoke_opendata.validate.validator import _Catalogue, _check_one
+        from stoke_opendata.validate.pipeline import Catalogue, check_table
 
         frame = pl.from_arrow(table).sort("_fid", "_row")
         bucket = int(frame["_bucket"][0])
@@ -299,7 +299,7 @@ class _BucketRunner:
         try:
             for name, content in data["files"].items():
                 (work / name).write_bytes(content)
-            catalogue = _Catalogue(work)
+            catalogue = Catalogue(work)
             bundled = pl.read_ipc(io.BytesIO(data["history"])) if data["history"] else None
             context = pl.read_ipc(io.BytesIO(data["context"])) if data["context"] else None
             hist = history_for(bundled, context, bucket)
@@ -310,7 +310,7 @@ class _BucketRunner:
 
                 parsed = table_from_text(frame.select(self.columns), range(2, frame.height + 2), self.shown, self.columns)
                 sub = Report()
-                _check_one(sub, parsed, self.schema, self.label, catalogue.reference, catalogue.definitions, lambda: hist)
+                check_table(sub, parsed, self.schema, self.label, catalogue.reference, catalogue.definitions, lambda: hist, self.checks)
                 found = sub.problems
             else:
                 if (frame["value"].str.count_matches('"', literal=True) % 2 == 1).any():
@@ -319,7 +319,7 @@ class _BucketRunner:
 
                 path = work / "bucket.csv"
                 path.write_text(self.header + "\n" + "\n".join(frame["value"].to_list()) + "\n", encoding="utf-8")
-                found, _info = check_bucket(str(path), "", [self.shown], self.schema, self.label, catalogue, hist)  # the batched engine's own
+                found, _info = check_bucket(str(path), "", [self.shown], self.schema, self.label, catalogue, hist, self.checks)  # the batched engine's own
             problems = translate(found, ids, range(1 << 16), first=True)
             out = [
                 {"file_index": int(p.file) if p.row is not None and p.row >= 2 else 0, "row": p.row, "column": p.column, "code": p.code,

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stoke_opendata.catalogue.definitions import Area, Indicator, _area, _indicator
+from stoke_opendata.catalogue.definitions import Area, Indicator, area_from_row, indicator_from_row
 from stoke_opendata.errors import InputError
 from stoke_opendata.catalogue.periods import sort_key
 
@@ -143,10 +143,10 @@ def load(directories: list[Path]) -> SiteData:
         where = str(package.directory / "datapackage.json")
         try:
             for row in package.tables.get("indicators", []):
-                indicators.setdefault(row["id"].strip(), _indicator(row))
+                indicators.setdefault(row["id"].strip(), indicator_from_row(row))
                 raw.setdefault(row["id"].strip(), row)
             for row in package.tables.get("areas", []):
-                areas.setdefault(row["area_code"].strip(), _area(row))
+                areas.setdefault(row["area_code"].strip(), area_from_row(row))
         except (KeyError, ValueError) as exc:
             raise InputError(f"the indicators or areas table is malformed ({exc})", where=where) from None
     records = {i: IndicatorRecord(ind, raw=raw[i]) for i, ind in sorted(indicators.items())}

@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from stoke_opendata.validate.reading import ROW, column_name
+from stoke_opendata.validate.tables.table import ROW, column_name
 
 PERCENT_UNITS = ("percent", "percentage_points")
 THOUSANDS = r"^-?\d{1,3}(,\d{3})+(\.\d+)?$"

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field, fields
 ERROR = "error"
 WARNING = "warning"
 
-# code -> (severity, layer, one-line meaning). The single registry of codes: docs and tests read it.
+# code -> (severity, layer, one-line meaning). The single registry of codes: docs and tests read it. The codes
+# of the reading and structure layers are here; each check adds its own (checks/base.py register), so the whole
+# registry is `all_codes()`.
 CODES: dict[str, tuple[str, str, str]] = {
     # structure (Frictionless codes)
     "blank-label": (ERROR, "structure", "a header cell is empty"),
@@ -37,17 +39,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "byte-count": (ERROR, "reading", "the file's size differs from the descriptor's `bytes`"),
     "encoding-error": (ERROR, "reading", "the file is not in the descriptor's `encoding`"),
     "resource-skipped": (WARNING, "reading", "a resource of a data package this tool does not validate (inline data, no schema, JSON, compressed...)"),
-    # meaning (derived from the indicator definitions)
-    "out-of-bounds": (ERROR, "meaning", "a figure outside what the indicator's unit allows"),
-    "ci-order": (ERROR, "meaning", "confidence limits not around the value (lower_ci <= value <= upper_ci)"),
-    "numerator-exceeds-denominator": (ERROR, "meaning", "numerator larger than denominator"),
-    "rate-inconsistent": (ERROR, "meaning", "value does not equal numerator / denominator x the unit's multiplier"),
-    "period-format": (ERROR, "meaning", "period not written the way the indicator's frequency requires"),
-    "value-missing": (ERROR, "meaning", "no value, but the status is not 'suppressed'"),
-    "not-integer": (ERROR, "meaning", "a count or rank that is not a whole number"),
-    # warnings: reported, never fail a submission
-    "outlier": (WARNING, "meaning", "a value far outside its series' history"),
-    "gap-inconsistent": (WARNING, "meaning", "a 'gap' figure that disagrees with the local and comparator figures"),
+    # the meaning and safety codes are declared by the checks that emit them (validate/checks/, one module each)
     "guessed-delimiter": (WARNING, "reading", "the file is not comma-separated; the delimiter was detected"),
     "guessed-encoding": (WARNING, "reading", "the file is not UTF-8; the encoding was detected"),
     "status-assumed-final": (WARNING, "structure", "a submission's blank status, read as final"),
@@ -59,11 +51,91 @@ CODES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def register_code(code: str, severity: str, layer: str, meaning: str) -> None:
-    """Add a code for a new check (the checks registry calls this); re-registering the same code is a no-op."""
+# code -> (what it means in full, an example fix): docs/validation.md's code table (code_table(), by `make docs`)
+GUIDE: dict[str, tuple[str, str]] = {
+    "blank-label": ("a header cell is empty", "give the column a header or delete it"),
+    "duplicate-label": ("two columns have the same header (the second is ignored)", "delete or rename one of the two columns"),
+    "extra-label": ("a column the Table Schema does not define", "rename the column 'Area Code' to 'area_code'"),
+    "missing-label": ("a column the Table Schema defines is absent", "add a column headed 'lower_ci' (its cells may be left blank)"),
+    "blank-row": ("a row with no values at all", "delete the empty row"),
+    "extra-cell": ("a row with more cells than the header", "delete the stray values, or quote a value that contains a comma"),
+    "missing-cell": ("a row with fewer cells than the header", "add the missing separators so every row has one cell per column"),
+    "type-error": ("a cell that is not of its column's type", "write 61.3, not 61.3 %; write 552.00, not £552.00; write 1126200, not 1,126,200"),
+    "constraint-error": ("a cell breaks a Table Schema constraint", "write final exactly (lower case); a GSS code is a letter and 8 digits, e.g. E06000021"),
+    "unique-error": ("a value repeated in a column that must be unique", "remove or correct the repeated row"),
+    "primary-key": ("two rows with the same key (indicator, area, period)", "keep one row per indicator_id, area_code, period"),
+    "foreign-key": ("a value not in the table it refers to (catalogue, areas)", "did you mean 'employment-rate'?"),
+    "foreign-key-unchecked": ("a foreign key to a table that is not available when one file is validated alone", "validate the data package that holds both tables"),
+    "schema-error": ("the Table Schema breaks the spec; the data is not checked against it", "give the schema a \"fields\" list; the primary key names 'identifier', which is not a field"),
+    "field-error": ("one field breaks the spec", "the type 'magical_unicorn' is not a Table Schema type"),
+    "resource-error": ("a package resource's file is missing or unreadable", "correct the resource's path, or the file"),
+    "hash-count": ("the file's digest differs from the descriptor's `hash`", "publish the described file, or update `hash`"),
+    "byte-count": ("the file's size differs from the descriptor's `bytes`", "publish the described file, or update `bytes`"),
+    "encoding-error": ("the file is not in the descriptor's `encoding`", "save it in the declared encoding, or declare its own"),
+    "resource-skipped": ("a package resource we do not read (inline data, no schema, JSON, compressed, at a URL)", "provide it as a CSV with a Table Schema"),
+    "guessed-delimiter": ("not comma-separated; the delimiter was detected", "save as 'CSV UTF-8 (Comma delimited)'"),
+    "guessed-encoding": ("not UTF-8; the encoding was detected", "save as 'CSV UTF-8' so £ and accents survive"),
+    "status-assumed-final": ("a submitted row with a blank status: read as `final` (`accept` writes final)", "write final, provisional, revised, suppressed or estimated"),
+    "no-data-rows": ("a submitted file with a header and no data rows (datasets' own tables may be empty)", "add the figures below the header, or check it is the right file"),
+    "header-not-first": ("a steward's workbook or CSV with rows above its header (a title, a blank line): the header is found among the first 20 rows (the first holding two column names) and the rest is checked against it",
+                         "delete rows 1-2 so that the header is row 1 (`validate --fix OUT` writes a copy without them)"),
+    "renamed-label": ("a steward's column headed another way ('Area Code', 'Period'): one message per column, and its cells are checked as that column",
+                      "head the column area_code (`validate --fix OUT` rewrites it)"),
+}
+_OWNERS: dict[str, str] = dict.fromkeys(CODES, __name__)
+_checks_loaded = False
+
+
+def register_code(code: str, severity: str, layer: str, meaning: str, owner: str) -> None:
+    """Add a code for a new check (the checks registry calls this). The same owner registering again is a
+    no-op; a code another owner declared is a ValueError naming it (a code means one thing in every report)."""
     if severity not in (ERROR, WARNING):
-        raise ValueError(f"severity must be {ERROR!r} or {WARNING!r}")
+        raise ValueError(f"the code {code!r} has the severity {severity!r}: it must be {ERROR!r} or {WARNING!r}")
+    if code in CODES and _OWNERS.get(code) != owner:
+        raise ValueError(f"the code {code!r} is already declared by {_OWNERS.get(code)}")
     CODES.setdefault(code, (severity, layer, meaning))
+    _OWNERS[code] = owner
+
+
+def all_codes() -> dict[str, tuple[str, str, str]]:
+    """Every code: this module's, and those of the registered checks (built-in, and other installed packages')."""
+    _load_checks()
+    return CODES
+
+
+def package_codes() -> dict[str, tuple[str, str, str]]:
+    """The codes this package declares (all_codes() less those of plugins and of checks given for one run)."""
+    return {code: info for code, info in all_codes().items() if _OWNERS.get(code, "").startswith("stoke_opendata.")}
+
+
+def code_table() -> str:
+    """docs/validation.md's table of codes (Markdown), made from the registry: this package's codes, each with
+    its severity, layer, full meaning and an example fix (a plugin's codes are its own package's to document)."""
+    rows = ["| code | severity | layer | meaning | example fix |", "|---|---|---|---|---|"]
+    for code, (severity, layer, meaning) in package_codes().items():
+        detail, fix = GUIDE.get(code, (meaning, ""))
+        rows.append(f"| `{code}` | {severity} | {layer} | {_cell(detail)} | {_cell(fix)} |")
+    return "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _load_checks() -> None:
+    global _checks_loaded
+    if not _checks_loaded:
+        import stoke_opendata.validate.checks  # noqa: F401  (registers every check's codes)
+
+        _checks_loaded = True
+
+
+def code_info(code: str) -> tuple[str, str, str]:
+    found = CODES.get(code)
+    if found is None and not _checks_loaded:  # a check's code, before anything imported the checks
+        _load_checks()
+        found = CODES.get(code)
+    return found or (ERROR, "other", "")
 
 
 @dataclass(slots=True)
@@ -82,11 +154,11 @@ class Problem:
 
     @property
     def severity(self) -> str:
-        return CODES.get(self.code, (ERROR, "", ""))[0]
+        return code_info(self.code)[0]
 
     @property
     def layer(self) -> str:
-        return CODES.get(self.code, (ERROR, "other", ""))[1]
+        return code_info(self.code)[1]
 
     def to_dict(self) -> dict:
         # the fields are plain str/int/None: a direct dict, not asdict's recursive deep copy (~0.05 s for

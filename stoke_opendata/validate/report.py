@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-from stoke_opendata.validate.problems import CODES, ERROR, WARNING, Problem, Report
+from stoke_opendata.validate.problems import ERROR, WARNING, Problem, Report, code_info
 
 REPORT_KIND = "stoke-opendata/validation-report"
 REPORT_VERSION = "1.0"
@@ -61,7 +61,7 @@ def _grouped(problems: list[Problem]) -> "OrderedDict[str, list[Problem]]":
     groups: dict[str, list[Problem]] = {}
     for p in sorted(problems, key=Problem.sort_key):
         groups.setdefault(p.code, []).append(p)
-    order = sorted(groups, key=lambda c: (CODES.get(c, (ERROR,))[0] != ERROR, -len(groups[c]), c))
+    order = sorted(groups, key=lambda c: (code_info(c)[0] != ERROR, -len(groups[c]), c))
     return OrderedDict((c, groups[c]) for c in order)
 
 
@@ -114,7 +114,7 @@ def to_text(report: Report, max_per_code: int = 20) -> str:
 def _text_groups(problems: list[Problem], max_per_code: int) -> list[str]:
     lines = []
     for code, group in _grouped(problems).items():
-        severity, _layer, meaning = CODES.get(code, (ERROR, "", ""))
+        severity, _layer, meaning = code_info(code)
         label = "ERROR" if severity == ERROR else "WARNING"
         lines.append(f"  {label} {code} x{len(group):,}: {meaning}")
         shown = group if not max_per_code else group[:max_per_code]
@@ -180,7 +180,7 @@ def to_html(report: Report, max_per_code: int = 1000) -> str:
     for info in report.files:
         groups = []
         for code, group in _grouped(report.for_file(info.path)).items():
-            severity, _layer, meaning = CODES.get(code, (ERROR, "", ""))
+            severity, _layer, meaning = code_info(code)
             shown = group[:max_per_code] if max_per_code else group
             groups.append({"code": code, "severity": severity, "meaning": meaning, "count": len(group), "problems": shown, "hidden": len(group) - len(shown)})
         files.append({"path": info.path, "groups": groups})

@@ -10,9 +10,10 @@ import pytest
 
 import stoke_opendata as so
 from stoke_opendata.validate.checks.base import REGISTRY, RowCheck
-from stoke_opendata.validate.reading import ROW, read_table
-from stoke_opendata.validate.structure import check_structure
-from stoke_opendata.validate.validator import _Catalogue, load_schema
+from stoke_opendata.validate.tables.table import ROW
+from stoke_opendata.validate.tables.files import read_table
+from stoke_opendata.validate.tableschema.check import check_structure
+from stoke_opendata.validate.pipeline import Catalogue, load_schema
 from validation_fixtures import CATALOGUE, FIELDS, GOOD, row
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -104,7 +105,7 @@ def _pandera_rows(schema, path, catalogue, to_backend=lambda df: df):
 def test_same_rows_as_the_fast_engine_on_the_corpus(backend, polars_schema):
     schema = polars_schema if backend == "polars" else so.pandera_schema(catalogue=CATALOGUE, backend="pandas")
     to_backend = (lambda df: df) if backend == "polars" else (lambda df: df.to_pandas())
-    catalogue = _Catalogue(CATALOGUE)
+    catalogue = Catalogue(CATALOGUE)
     compared = 0
     for name in TABLES:
         path = CORPUS / "files" / name

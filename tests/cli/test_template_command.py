@@ -18,7 +18,7 @@ def _invoke(*args):
 
 def _history(indicator, area):
     """The bundled figures of one series (the value a filled template row is given, so it is plausible)."""
-    from stoke_opendata.validate.validator import _history as bundled
+    from stoke_opendata.validate.pipeline import bundled_history as bundled
 
     import polars as pl
 

@@ -9,16 +9,16 @@ from stoke_opendata.validate.checks.base import REGISTRY, Rule, RowCheck
 from stoke_opendata.validate.checks.gaps import gap_bases
 from stoke_opendata.catalogue.paths import schema_path
 from stoke_opendata.validate.problems import CODES
-from stoke_opendata.validate.reading import read_csv
-from stoke_opendata.validate.structure import check_structure
-from stoke_opendata.validate.validator import _Catalogue
+from stoke_opendata.validate.tables.csv_reader import read_csv
+from stoke_opendata.validate.tableschema.check import check_structure
+from stoke_opendata.validate.pipeline import Catalogue
 from validation_fixtures import CATALOGUE, GOOD, row, write_csv
 
 SCHEMA = json.loads(schema_path("observations").read_text())
 
 
 def context(tmp_path, rows, history=None):
-    catalogue = _Catalogue(CATALOGUE)
+    catalogue = Catalogue(CATALOGUE)
     checked = check_structure(read_csv(write_csv(tmp_path, rows)), SCHEMA, catalogue.reference)
     return checks.build_context(checked, catalogue.definitions(), history)
 
@@ -116,21 +116,21 @@ def test_each_check_declares_its_codes():
 
 
 def test_adding_a_check_is_one_class(tmp_path):
-    class TooPrecise(RowCheck):
-        codes = {"too-precise": ("warning", "more than 3 decimal places")}
-        columns = ("value",)
-
-        def rules(self, ctx):
-            import polars as pl
-
-            return [Rule("too-precise", "value", (pl.col("value") * 1000).round(0) != pl.col("value") * 1000)]
-
-        def describe(self, rule, record):
-            return "too many decimals", "round to 1 decimal place"
+    from national_checks import TooPrecise
 
     ctx = context(tmp_path, [row(0, value="68.12345", lower_ci="", upper_ci="")])
     problems = checks.run_checks(ctx, [TooPrecise()])
     assert [(p.code, p.row) for p in problems] == [("too-precise", 2)]
+
+
+def test_every_module_of_the_checks_package_is_registered_without_an_import_list():
+    """A check added to this package is one module: the registry finds it (no import list to extend)."""
+    from pathlib import Path
+
+    folder = Path(checks.__file__).parent
+    modules = {f"{checks.__name__}.{p.stem}" for p in folder.glob("*.py") if p.stem not in {"__init__", *checks.NOT_CHECKS}}
+    assert len(modules) >= 10
+    assert {type(c).__module__ for c in REGISTRY if type(c).__module__.startswith(checks.__name__)} == modules
 
 
 def test_pandera_finds_the_same_rows(tmp_path):

@@ -4,8 +4,8 @@ frictionless's own field readers, cell by cell; constraint values are read in th
 import frictionless
 import pytest
 
-from stoke_opendata.validate.reading import read_csv
-from stoke_opendata.validate.structure import check_structure
+from stoke_opendata.validate.tables.csv_reader import read_csv
+from stoke_opendata.validate.tableschema.check import check_structure
 from stoke_opendata.validate.tableschema.field_types import BadConstraint, constraint_value, python_reader
 from stoke_opendata.validate.tableschema.schema_errors import schema_problems
 

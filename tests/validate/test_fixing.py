@@ -4,12 +4,15 @@ import json
 
 from stoke_opendata.validate.fixing import changes_text, fix_table, write_fixed
 from stoke_opendata.catalogue.paths import schema_path
-from stoke_opendata.validate.reading import PAD, read_csv, read_xlsx
-from stoke_opendata.validate.validator import _Catalogue, fix_path, validate_paths
+from stoke_opendata.validate.tables.table import PAD
+from stoke_opendata.validate.tables.csv_reader import read_csv
+from stoke_opendata.validate.tables.xlsx_reader import read_xlsx
+from stoke_opendata.validate.pipeline import Catalogue
+from stoke_opendata.validate.validator import fix_path, validate_paths
 from validation_fixtures import CATALOGUE, GOOD, HEADER, row, write_csv, write_xlsx
 
 SCHEMA = json.loads(schema_path("observations").read_text())
-DEFINITIONS = _Catalogue(CATALOGUE).definitions()
+DEFINITIONS = Catalogue(CATALOGUE).definitions()
 
 
 def fixed(tmp_path, rows, header=HEADER, markers=()):

@@ -4,7 +4,11 @@ or one clear InputError naming the file and the cause."""
 import pytest
 
 from stoke_opendata.errors import InputError, UsageError
-from stoke_opendata.validate.reading import ROW, is_descriptor, read_csv, read_descriptor, read_table, read_xlsx
+from stoke_opendata.validate.tables.table import ROW
+from stoke_opendata.validate.tables.descriptor import is_descriptor, read_descriptor
+from stoke_opendata.validate.tables.csv_reader import read_csv
+from stoke_opendata.validate.tables.files import read_table
+from stoke_opendata.validate.tables.xlsx_reader import read_xlsx
 from validation_fixtures import GOOD, HEADER, write_csv, write_xlsx
 
 
@@ -202,7 +206,7 @@ def test_descriptor_refuses_what_it_must_not_read(tmp_path, resource, cause):
 def test_long_line_detection_matches_a_line_by_line_scan(tmp_path, limit):
     import random
 
-    from stoke_opendata.validate.reading import _has_long_line
+    from stoke_opendata.validate.tables.files import has_long_line
 
     rng = random.Random(limit)
     for trial in range(30):
@@ -210,7 +214,7 @@ def test_long_line_detection_matches_a_line_by_line_scan(tmp_path, limit):
         data = b"\n".join(lines) + (b"\n" if trial % 2 else b"")
         path = tmp_path / "lines.csv"
         path.write_bytes(data)
-        assert _has_long_line(path, limit) == any(len(line) > limit for line in data.split(b"\n")), (limit, [len(x) for x in lines])
+        assert has_long_line(path, limit) == any(len(line) > limit for line in data.split(b"\n")), (limit, [len(x) for x in lines])
 
 
 def test_line_length_limit_error_names_the_line(tmp_path, monkeypatch):
@@ -236,13 +240,13 @@ def test_line_lengths_same_with_polars_line_scanner_and_the_csv_scan(data, monke
     """pl.scan_lines (unstable in polars) and the CSV scan it replaces give the same lengths, for bytes and files."""
     import polars as pl
 
-    from stoke_opendata.validate import reading
+    from stoke_opendata.validate.tables import csv_reader
 
     path = tmp_path / "lines.csv"
     path.write_bytes(data)
     for source in (data, str(path)):
-        fast = reading._line_lengths(pl, source, "\n")
+        fast = csv_reader._line_lengths(pl, source, "\n")
         with monkeypatch.context() as patched:
             patched.delattr(pl, "scan_lines")
-            slow = reading._line_lengths(pl, source, "\n")
+            slow = csv_reader._line_lengths(pl, source, "\n")
         assert fast.equals(slow), (source, fast, slow)

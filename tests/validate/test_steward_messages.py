@@ -84,7 +84,7 @@ def test_a_title_line_above_a_csv_header_is_one_message_and_fix_drops_it(tmp_pat
     assert "deleted rows 1-2 above the header" in " ".join(c.reason for c in changes)
     assert validate_paths([tmp_path / "fixed.csv"]).problems == []
     # a data package's resource keeps frictionless's reading: row 1 is the header
-    from stoke_opendata.validate.reading import read_table
+    from stoke_opendata.validate.tables.files import read_table
 
     assert read_table(path, schema_names={"indicator_id", "area_code"}).labels == ["Performance update March 2025"]
 
@@ -140,12 +140,12 @@ def test_plausibility_names_the_value_probably_meant():
 
 def test_plausibility_runs_with_a_history_of_one_figure(tmp_path):
     from stoke_opendata.validate import checks
-    from stoke_opendata.validate.reading import read_csv
-    from stoke_opendata.validate.structure import check_structure
-    from stoke_opendata.validate.validator import _Catalogue, load_schema
+    from stoke_opendata.validate.tables.csv_reader import read_csv
+    from stoke_opendata.validate.tableschema.check import check_structure
+    from stoke_opendata.validate.pipeline import Catalogue, load_schema
 
     schema, _ = load_schema("observations")
-    catalogue = _Catalogue(None)
+    catalogue = Catalogue(None)
     history = pl.DataFrame({"indicator_id": ["unplanned-hospital-admissions", "school-readiness"], "area_code": ["E06000021"] * 2,
                             "period": ["2023", "2023"], "value": [310.0, 61.3]})
     path = write(tmp_path, "unplanned-hospital-admissions,E06000021,,2024,3.2,final,OHID", "unplanned-hospital-admissions,E06000021,,2025,330,final,OHID",

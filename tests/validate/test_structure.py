@@ -2,8 +2,9 @@
 
 import pytest
 
-from stoke_opendata.validate.reading import read_csv
-from stoke_opendata.validate.structure import check_structure, enum_hint, label_hint, type_hint
+from stoke_opendata.validate.tables.csv_reader import read_csv
+from stoke_opendata.validate.tableschema.check import check_structure
+from stoke_opendata.validate.tableschema.hints import enum_hint, label_hint, type_hint
 
 
 def check(tmp_path, text, schema, references=None):

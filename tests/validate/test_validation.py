@@ -5,9 +5,11 @@ import json
 
 import pytest
 
-from stoke_opendata.validate.problems import CODES
+from stoke_opendata.validate.problems import package_codes
 from stoke_opendata.validate.validator import validate_package, validate_paths
 from validation_fixtures import CATALOGUE, GOOD, HEADER, codes, row, write_csv, write_xlsx
+
+CODES = package_codes()  # the checks' codes too (not those a test gives for one run)
 
 SERIES = [f"employment-rate,E06000021,Stoke-on-Trent,{y},{v},,,,,final,APS," for y, v in zip(range(2015, 2023), (66.0, 66.4, 67.1, 66.8, 67.5, 66.9, 67.2, 6.7))]
 GAP = [

@@ -1,19 +1,94 @@
 """The meaning layer: checks derived from each indicator's definition, run on observations-like tables.
 
-Each check is one small class in this package that declares the codes it can emit and is registered with
-@register (checks/base.py). To add a check: write the class in a new module here and import that module
-below; its codes appear in problems.CODES, the report and the docs table automatically.
+Each check is one small class in its own module of this package that declares the codes it can emit (and
+their line in the docs' code table) and is registered with @register (checks/base.py). To add a check,
+write that one module: it is found here, its codes appear in problems.CODES, the report, the JSON, the
+pandera schema and docs/validation.md's code table (`make docs`).
+
+A check in another installed package is found through the entry-point group `stoke_opendata.checks` (each
+entry point names a Check class, or a module whose classes use @register); a caller's own checks are given
+per run (`validate_data(..., checks=[...])`). A plugin that cannot be imported, or that declares a code
+another check declares, is a UsageError naming it (the CLI's exit 2).
 """
 
 from __future__ import annotations
 
-from stoke_opendata.validate.checks.base import REGISTRY, Check, Context, RowCheck, Rule, register, run_row_checks  # noqa: F401
+import importlib
+import pkgutil
+from types import ModuleType
+
+from stoke_opendata.validate.checks.base import ATTRIBUTES, REGISTRY, Check, Context, RowCheck, Rule, declare, fmt, register, run_row_checks  # noqa: F401
 from stoke_opendata.validate.problems import Problem
 from stoke_opendata.catalogue.vocabulary import RATE_MULTIPLIERS, UNITS
 
-# importing a module registers its checks
-from stoke_opendata.validate.checks import bounds, gaps, intervals, outliers, periods, plausibility, rates, values  # noqa: E402,F401
-from stoke_opendata.validate.checks import disclosure_risk, formula_injection  # noqa: E402,F401  (safety: docs/safety.md)
+ENTRY_POINTS = "stoke_opendata.checks"
+NOT_CHECKS = {"base", "pandera_adapter"}  # the machinery, not checks
+
+
+def _import_builtin() -> None:
+    """Import every check module of this package (importing one registers its checks), then order the registry."""
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in NOT_CHECKS):
+        importlib.import_module(f"{__name__}.{module}")
+    REGISTRY.sort(key=lambda check: check.order)  # stable: the same order within each level
+
+
+PLUGINS: dict[str, str] = {}  # entry point name -> what it loaded
+
+
+def load_plugins() -> dict[str, str]:
+    """Register the checks of other installed packages (entry-point group `stoke_opendata.checks`), once.
+    Raises UsageError (exit 2) naming the plugin that cannot be imported, is not a check, or declares a code
+    that is already taken."""
+    from importlib.metadata import entry_points
+
+    from stoke_opendata.errors import UsageError
+
+    for point in sorted(entry_points(group=ENTRY_POINTS), key=lambda ep: ep.name):
+        if point.name in PLUGINS:
+            continue
+        where = f"check plugin {point.name} ({point.value})"
+        try:
+            loaded = point.load()
+        except Exception as exc:
+            raise UsageError(f"cannot be imported: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}", where=where) from None
+        try:
+            if isinstance(loaded, type) and issubclass(loaded, Check):
+                if not any(type(c) is loaded for c in REGISTRY):
+                    declare(loaded, f"{loaded.__module__}.{loaded.__qualname__}")
+                    REGISTRY.append(loaded())
+            elif not isinstance(loaded, ModuleType):  # a module registers its checks as it is imported
+                raise ValueError(f"it names a {type(loaded).__name__}, not a Check class or a module of checks")
+        except ValueError as exc:
+            raise UsageError(str(exc), where=where) from None
+        PLUGINS[point.name] = point.value
+    return PLUGINS
+
+
+def chosen(extra=()) -> list[Check]:
+    """The registered checks, then `extra` (given for one run: see `declared`)."""
+    return REGISTRY + list(declared(extra)) if extra else REGISTRY
+
+
+def declared(extra) -> tuple[Check, ...]:
+    """Check classes or instances given for one run, as instances, their codes declared as a registered
+    check's are (so every process that reports them knows their severity); a clash is a UsageError."""
+    from stoke_opendata.errors import UsageError
+
+    made = []
+    for given in extra or ():
+        check = given() if isinstance(given, type) and issubclass(given, Check) else given
+        if not isinstance(check, Check):
+            raise UsageError(f"checks= takes Check classes or instances (stoke_opendata.validate.checks.Check), not {type(given).__name__}")
+        try:
+            declare(type(check), f"{type(check).__module__}.{type(check).__qualname__}")
+        except ValueError as exc:
+            raise UsageError(f"the check {type(check).__qualname__}: {exc}") from None
+        made.append(check)
+    return tuple(made)
+
+
+_import_builtin()
+load_plugins()
 
 OBSERVATION_FIELDS = {"indicator_id", "value"}
 FREE_TEXT = {"area_name", "source", "notes"}  # not needed by any meaning check (ctx.raw still has them)
@@ -22,7 +97,7 @@ FREE_TEXT = {"area_name", "source", "notes"}  # not needed by any meaning check 
 def _attribute_types():
     import polars as pl
 
-    return (("unit", pl.String), ("minimum", pl.Float64), ("maximum", pl.Float64), ("integer", pl.Boolean), ("multiplier", pl.Float64), ("frequency", pl.String), ("period_form", pl.String), ("comparator_area_code", pl.String))
+    return tuple((key, getattr(pl, dtype)) for key, (_column, dtype) in ATTRIBUTES.items())
 
 
 def definition_of(indicator) -> dict:
@@ -106,14 +181,14 @@ def build_context(checked, definitions: dict[str, dict], history=None) -> Contex
 
 
 def _attribute_name(key: str) -> str:
-    return "_comparator" if key == "comparator_area_code" else f"_{key}"
+    return ATTRIBUTES[key][0]
 
 
 def run_checks(ctx: Context, checks: list[Check] | None = None) -> list[Problem]:
     """Every registered check that applies to the table; each sees every row (no stop at the first)."""
-    chosen = [c for c in (checks if checks is not None else REGISTRY) if c.applies(ctx)]
-    problems: list[Problem] = run_row_checks(ctx, [c for c in chosen if isinstance(c, RowCheck)])
-    for check in chosen:
+    applying = [c for c in (checks if checks is not None else REGISTRY) if not c.every_table and c.applies(ctx)]
+    problems: list[Problem] = run_row_checks(ctx, [c for c in applying if isinstance(c, RowCheck)])
+    for check in applying:
         if not isinstance(check, RowCheck):
             problems.extend(check.run(ctx))
     # one message per mistake: a value a power of ten off its history is said once, with the value probably
@@ -124,6 +199,10 @@ def run_checks(ctx: Context, checks: list[Check] | None = None) -> list[Problem]
     return problems
 
 
-def table_problems(checked) -> list[Problem]:
-    """Checks that apply to every table, whatever it holds (formula-like text in any published text field)."""
-    return formula_injection.formula_problems(checked)
+def table_problems(checked, checks: list[Check] | None = None) -> list[Problem]:
+    """The checks that apply to every table, whatever it holds (formula-like text in any published text field)."""
+    problems: list[Problem] = []
+    for check in checks if checks is not None else REGISTRY:
+        if check.every_table:
+            problems.extend(check.run_table(checked))
+    return problems

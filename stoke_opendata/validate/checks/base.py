@@ -9,18 +9,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from stoke_opendata.validate.problems import Problem, register_code
-from stoke_opendata.validate.reading import ROW
+from stoke_opendata.validate.problems import GUIDE, Problem, register_code
+from stoke_opendata.validate.tables.table import ROW
 
 REGISTRY: list["Check"] = []
 
+# The indicator attributes a check can read on each row of ctx.frame: definition key -> (column, polars type
+# name). The fast engine (checks.build_context) and the pandera schema (pandera_adapter) both join them on.
+ATTRIBUTES = {"unit": ("_unit", "String"), "minimum": ("_minimum", "Float64"), "maximum": ("_maximum", "Float64"),
+              "integer": ("_integer", "Boolean"), "multiplier": ("_multiplier", "Float64"), "frequency": ("_frequency", "String"),
+              "period_form": ("_period_form", "String"), "comparator_area_code": ("_comparator", "String")}
+
 
 def register(cls):
-    """Class decorator: add one instance of the check to the registry and its codes to problems.CODES."""
-    for code, (severity, meaning) in cls.codes.items():
-        register_code(code, severity, "meaning", meaning)
+    """Class decorator: add one instance of the check to the registry and its codes to problems.CODES.
+    A code another check (or the structure layer) already declares is refused: a code means one thing."""
+    declare(cls, f"{cls.__module__}.{cls.__qualname__}")
     REGISTRY.append(cls())
     return cls
+
+
+def declare(cls, owner: str) -> None:
+    """Put a check class's codes (and its guide: the docs table's meaning and example fix) in problems.CODES.
+    ValueError names the clash: a code declared by another owner, or a severity that is neither error nor warning."""
+    for code, (severity, meaning) in cls.codes.items():
+        register_code(code, severity, cls.layer, meaning, owner=owner)
+    for code, (detail, fix) in cls.guide.items():
+        GUIDE.setdefault(code, (detail, fix))
 
 
 @dataclass
@@ -53,15 +68,27 @@ class Rule:
 
 
 class Check:
-    """Base: override `codes` (code -> (severity, meaning)), `columns` (fields it needs) and `run`."""
+    """Base: override `codes` (code -> (severity, meaning)), `columns` (fields it needs) and `run`.
+
+    `guide` (code -> (what it means in full, an example fix)) is what docs/validation.md's code table says;
+    `layer` is the report's layer for the codes; `order`: the checks run by order, then as registered (the
+    safety checks, 1, after the meaning checks); `every_table`: the check runs on every table through
+    `run_table(checked)` (the structure layer's result), not only on observations-like ones through `run(ctx)`."""
 
     codes: dict[str, tuple[str, str]] = {}
+    guide: dict[str, tuple[str, str]] = {}
     columns: tuple[str, ...] = ()
+    layer = "meaning"
+    order = 0
+    every_table = False
 
     def applies(self, ctx: Context) -> bool:
         return all(c in ctx.present for c in self.columns)
 
     def run(self, ctx: Context) -> list[Problem]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def run_table(self, checked) -> list[Problem]:  # pragma: no cover - abstract (every_table checks)
         raise NotImplementedError
 
 

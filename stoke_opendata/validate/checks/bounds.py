@@ -9,6 +9,8 @@ from stoke_opendata.catalogue.vocabulary import UNITS
 @register
 class Bounds(RowCheck):
     codes = {"out-of-bounds": ("error", "a figure outside what the indicator's unit allows")}
+    guide = {"out-of-bounds": ("outside what the unit allows (percent 0-100, years 0-120, counts and rates not negative, the indicator's own minimum/maximum)",
+                               "write percentages as 0-100: 61.3, not 0.613")}
     columns = ("indicator_id",)
 
     def rules(self, ctx):

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from stoke_opendata.validate.checks.base import Check, register
 from stoke_opendata.validate.problems import Problem
-from stoke_opendata.validate.reading import ROW
+from stoke_opendata.validate.tables.table import ROW
 
 # the codes as stoke_opendata.safety.disclosure names them (SMALL_COUNT, DERIVABLE; tests/validate/test_validation.py sees them
 # end to end): that module (~8 ms to import) is loaded only when a table holds disclosive indicators
@@ -37,6 +37,12 @@ class DisclosureRisk(Check):
         SMALL_COUNT: ("error", "a count or numerator of people below the disclosure threshold, in an area smaller than the city"),
         DERIVABLE: ("error", "a suppressed figure that a published total minus its other parts reveals"),
     }
+    guide = {
+        SMALL_COUNT: ("a count or numerator of people below the disclosure threshold, in an area smaller than the city (docs/safety.md)",
+                      "suppress it: leave value blank and set status to 'suppressed' (`stoke-opendata suppress` does it)"),
+        DERIVABLE: ("a suppressed figure that a published total minus its other parts reveals (docs/safety.md)", "suppress one more part as well"),
+    }
+    order = 1  # after the meaning checks, as the safety layer
     columns = ("indicator_id", "area_code", "period", "value")
 
     def run(self, ctx) -> list[Problem]:

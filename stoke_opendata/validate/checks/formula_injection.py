@@ -11,14 +11,12 @@ from __future__ import annotations
 import os
 
 from stoke_opendata.safety import injection
-from stoke_opendata.validate.problems import ERROR, WARNING, Problem, register_code
-from stoke_opendata.validate.reading import ROW
+from stoke_opendata.validate.checks.base import Check, register
+from stoke_opendata.validate.problems import Problem
+from stoke_opendata.validate.tables.table import ROW
 
 KEPT = "formula-text-kept"
 KEEP_ENV = "STOKE_OPENDATA_KEEP_FORMULA_TEXT"
-
-register_code(injection.CODE, ERROR, "safety", "a text cell starting with = + - @ TAB or CR, which a spreadsheet may run as a formula")
-register_code(KEPT, WARNING, "safety", "formula-like text kept on purpose; packaging publishes it with a leading apostrophe")
 
 _PATTERN = r"^[=+\-@\t\r]"
 
@@ -68,3 +66,22 @@ def formula_problems(checked) -> list[Problem]:
             else:
                 problems.append(Problem(checked.path, injection.CODE, cell.message, cell.hint, row=row, column=name, value=value))
     return problems
+
+
+@register
+class FormulaInjection(Check):
+    codes = {
+        injection.CODE: ("error", "a text cell starting with = + - @ TAB or CR, which a spreadsheet may run as a formula"),
+        KEPT: ("warning", "formula-like text kept on purpose; packaging publishes it with a leading apostrophe"),
+    }
+    guide = {
+        injection.CODE: ("a text cell starting with = + - @ TAB or CR, which a spreadsheet may run as a formula (docs/safety.md)",
+                         "remove the leading character, or set STOKE_OPENDATA_KEEP_FORMULA_TEXT=1 to publish it as text"),
+        KEPT: ("formula-like text kept on purpose (STOKE_OPENDATA_KEEP_FORMULA_TEXT=1); packaging publishes it with a leading apostrophe",
+               "nothing, if the text is meant"),
+    }
+    layer = "safety"
+    every_table = True
+
+    def run_table(self, checked) -> list[Problem]:
+        return formula_problems(checked)

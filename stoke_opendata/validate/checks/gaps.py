@@ -12,7 +12,7 @@ import re
 
 from stoke_opendata.validate.checks.base import Check, fmt, register
 from stoke_opendata.validate.problems import Problem
-from stoke_opendata.validate.reading import ROW
+from stoke_opendata.validate.tables.table import ROW
 from stoke_opendata.catalogue.vocabulary import ENGLAND, UK
 
 NAMED_COMPARATORS = {"uk": UK, "england": ENGLAND}
@@ -55,6 +55,8 @@ def gap_bases(definitions: dict[str, dict]) -> dict[str, tuple[str, str]]:
 @register
 class GapConsistency(Check):
     codes = {"gap-inconsistent": ("warning", "a 'gap' figure that disagrees with the local and comparator figures")}
+    guide = {"gap-inconsistent": ("a gap indicator (`x-gap`, `x-gap-to-uk`, `gap-x`, `stem-gap-qualifier`) whose value is not |local - comparator| of its base indicator for the same period",
+                                  "the gap should be 7.2, or correct the local or comparator figure")}
     columns = ("indicator_id", "area_code", "period", "value")
 
     def run(self, ctx):

@@ -8,6 +8,7 @@ from stoke_opendata.validate.checks.base import Rule, RowCheck, fmt, register
 @register
 class ConfidenceInterval(RowCheck):
     codes = {"ci-order": ("error", "confidence limits not around the value (lower_ci <= value <= upper_ci)")}
+    guide = {"ci-order": ("confidence limits not around the value", "the limits look swapped: smaller in lower_ci")}
     columns = ("value", "lower_ci", "upper_ci")
 
     def rules(self, ctx):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from stoke_opendata.validate.checks.base import Check, fmt, register
 from stoke_opendata.validate.problems import Problem
-from stoke_opendata.validate.reading import ROW
+from stoke_opendata.validate.tables.table import ROW
 
 MIN_POINTS = 5
 THRESHOLD = 5.0  # standard deviations of the rest of the series
@@ -21,6 +21,8 @@ SEED = 20240521
 @register
 class Outliers(Check):
     codes = {"outlier": ("warning", "a value far outside its series' history")}
+    guide = {"outlier": ("more than 5 standard deviations (floor: 10% of the mean) from the mean of the other figures of the same indicator and area (bundled data and the submission; at least 5 figures)",
+                         "check the unit and decimal point; if right, say why in notes")}
     columns = ("indicator_id", "area_code", "value")
 
     def run(self, ctx):

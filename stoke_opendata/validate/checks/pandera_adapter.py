@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import json
 
-from stoke_opendata.validate.checks.base import REGISTRY, Context, RowCheck
+from stoke_opendata.validate.checks.base import ATTRIBUTES, REGISTRY, Context, RowCheck
 from stoke_opendata.validate.problems import CODES, Problem
 
-# attribute columns the rules read (checks/__init__.py joins them on in the fast engine)
-_ATTRIBUTES = {"unit": "_unit", "minimum": "_minimum", "maximum": "_maximum", "integer": "_integer",
-               "multiplier": "_multiplier", "frequency": "_frequency", "period_form": "_period_form",
-               "comparator_area_code": "_comparator"}
+# attribute columns the rules read (checks/__init__.py joins the same ones on in the fast engine)
+_ATTRIBUTES = {key: column for key, (column, _dtype) in ATTRIBUTES.items()}
 # pandera's own check names -> the CLI's codes
 BUILTIN_CODES = {"column_in_dataframe": "missing-label", "column_in_schema": "extra-label", "not_nullable": "constraint-error",
                  "field_uniqueness": "unique-error", "multiple_fields_uniqueness": "primary-key", "dataframe_not_empty": "missing-label"}
@@ -38,9 +36,10 @@ def _pandas_type(ftype: str):
     return {"number": "float64", "integer": "Int64", "year": "Int64", "boolean": "boolean", "date": "datetime64[ns]", "datetime": "datetime64[ns]"}.get(ftype, str)
 
 
-def build_schema(table_schema: dict, definitions: dict[str, dict], references=None, backend: str = "polars", name: str = "observations", history=None):
+def build_schema(table_schema: dict, definitions: dict[str, dict], references=None, backend: str = "polars", name: str = "observations", history=None, checks=()):
     """A pandera DataFrameSchema for `table_schema` whose meaning checks use `definitions` (id -> checks.definition_of).
-    `references(resource, fields)` gives the key table of a foreign key (None: not checked)."""
+    `references(resource, fields)` gives the key table of a foreign key (None: not checked); `checks`: the
+    caller's own, with the registered ones (checks.chosen)."""
     if backend not in ("polars", "pandas"):
         raise ValueError("backend must be 'polars' or 'pandas'")
     import polars as pl
@@ -71,7 +70,9 @@ def build_schema(table_schema: dict, definitions: dict[str, dict], references=No
                                           coerce=True, description=spec.get("description"))
     primary = table_schema.get("primaryKey")
     primary = [primary] if isinstance(primary, str) else primary
-    made = meaning_checks(pa, types, definitions, backend, history=history)
+    from stoke_opendata.validate.checks import chosen
+
+    made = meaning_checks(pa, types, definitions, backend, chosen(checks), history=history)
     return _schema_class(pa.DataFrameSchema, backend)(columns, checks=made, strict=True, unique=primary or None, name=name,
                                                       report_duplicates="all")
 
@@ -284,7 +285,7 @@ def pandera_failures(ctx: Context, checks=None) -> dict[str, set[int]]:
     import pandera.polars as pa
     import polars as pl
 
-    from stoke_opendata.validate.reading import ROW
+    from stoke_opendata.validate.tables.table import ROW
 
     kinds = {pl.Float64: "number", pl.Int64: "integer", pl.Boolean: "boolean", pl.Date: "date", pl.Datetime: "datetime"}
     types = {n: kinds.get(ctx.frame.schema[n], "string") for n in ctx.present if n in ctx.frame.columns}

@@ -9,6 +9,7 @@ from stoke_opendata.catalogue.vocabulary import PERIOD_FORMATS
 @register
 class PeriodFormat(RowCheck):
     codes = {"period-format": ("error", "period not written the way the indicator's frequency requires")}
+    guide = {"period-format": ("period not written as the indicator's frequency requires", "write financial-year periods like 2023/24")}
     columns = ("indicator_id", "period")
 
     def rules(self, ctx):

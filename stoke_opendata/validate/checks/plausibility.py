@@ -43,6 +43,8 @@ def series_medians(history) -> dict[str, tuple[float, int]]:
 @register
 class Plausibility(RowCheck):
     codes = {"implausible-value": ("warning", "a figure a power of ten away from its series' history (a fraction for a percentage, thousands, per 1,000 for per 100,000)")}
+    guide = {"implausible-value": ("a value more than 5 times above or below the median of the bundled figures of its series (same indicator and area; one figure is enough), unless the unit can cross zero (percentage points, percent change, score) or the value is already out of bounds; the message names the slip and the value probably meant: a percentage given as a fraction (0.629 for 62.9), a count in thousands (117 for 117000), a rate per 1,000 where per 100,000 is defined (or the reverse), or any other power of ten that lands within a factor of 3 of the history",
+                                   "if 62.9 was meant, write 62.9; if 0.629 is right, say why in notes")}
     columns = ("indicator_id", "area_code", "value")
 
     def rules(self, ctx):

@@ -15,6 +15,11 @@ class RateParts(RowCheck):
         "numerator-exceeds-denominator": ("error", "numerator larger than denominator"),
         "rate-inconsistent": ("error", "value does not equal numerator / denominator x the unit's multiplier"),
     }
+    guide = {
+        "numerator-exceeds-denominator": ("numerator larger than denominator (rates and percentages)", "check numerator and denominator are not swapped"),
+        "rate-inconsistent": ("value differs from numerator / denominator x 100 (percent) or x 1,000 / 10,000 / 100,000 (rates), beyond rounding (0.051 + 0.5%)",
+                              "write 61.3, or correct the parts (age-standardised: leave them blank)"),
+    }
     columns = ("indicator_id", "numerator", "denominator")
     show = ("value", "numerator", "denominator", "_integer")
 

@@ -8,6 +8,7 @@ from stoke_opendata.validate.checks.base import Rule, RowCheck, fmt, register
 @register
 class ValuePresent(RowCheck):
     codes = {"value-missing": ("error", "no value, but the status is not 'suppressed'")}
+    guide = {"value-missing": ("value blank but status is not `suppressed`", "give the figure, or set status to 'suppressed'")}
     columns = ("value", "status")
     show = ("status",)
 
@@ -28,6 +29,7 @@ class ValuePresent(RowCheck):
 @register
 class WholeNumbers(RowCheck):
     codes = {"not-integer": ("error", "a count or rank that is not a whole number")}
+    guide = {"not-integer": ("a count or rank that is not whole", "write 1045, not 1045.5")}
     columns = ("indicator_id", "value")
 
     def rules(self, ctx):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from stoke_opendata.errors import InputError
 from stoke_opendata.validate.problems import FileInfo, Problem
-from stoke_opendata.validate.tables.sniff import DELIMITERS, HEAD_BYTES, _decode_head, _first_record, _read_head, _sniff_delimiter, _sniff_kind
+from stoke_opendata.validate.tables.sniff import DELIMITERS, HEAD_BYTES, decode_head, _first_record, read_head, sniff_delimiter, sniff_kind
 from stoke_opendata.validate.tables.header import SEARCH_ROWS, header_index, header_problem, normal_label
 from stoke_opendata.validate.tables.table import ROW, Table, column_name
 from stoke_opendata.validate.tables.xlsx_reader import read_xlsx
@@ -20,11 +20,11 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
 
     path = Path(path)
     shown = shown or str(path)
-    head = _read_head(path, shown)
-    kind = _sniff_kind(path, head)
+    head = read_head(path, shown)
+    kind = sniff_kind(path, head)
     if kind == "xlsx":
         return read_xlsx(path, shown=shown)
-    text, encoding, guessed = _decode_head(head)
+    text, encoding, guessed = decode_head(head)
     if not text.strip("\ufeff \t\r\n"):
         raise InputError("the file has no content but blank lines; export the table again", where=shown)
     eol = "\n"
@@ -37,7 +37,7 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
         kept = source_bytes.split(eol.encode(), skip)[-1]
         text = kept[:HEAD_BYTES].decode("utf-8", errors="replace")
     first_line = text.lstrip("\ufeff").split(eol, 1)[0].rstrip("\r")
-    delimiter = _sniff_delimiter(first_line)
+    delimiter = sniff_delimiter(first_line)
     header = _first_record(text.lstrip("\ufeff").replace("\r\n", "\n") if eol == "\n" else text.replace("\r", "\n"), delimiter)
     width = max(len(header), 1)
     problems: list[Problem] = []
@@ -104,7 +104,7 @@ def _head_records(text: str, eol: str, count: int = SEARCH_ROWS) -> list[list[st
     out = []
     for line in lines:
         line = line.rstrip("\r")
-        delimiter = _sniff_delimiter(line) if line else ","
+        delimiter = sniff_delimiter(line) if line else ","
         try:
             out.append(next(csv.reader([line], delimiter=delimiter), []))
         except csv.Error:

@@ -17,7 +17,7 @@ EXCEL_EXTENSIONS = {".xlsx", ".xlsm"}
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13))
 
 
-def _sniff_kind(path: Path, head: bytes) -> str:
+def sniff_kind(path: Path, head: bytes) -> str:
     """'csv' or 'xlsx' from the content; raises InputError for anything that is not a table."""
     shown = str(path)
     ext = path.suffix.lower()
@@ -62,7 +62,7 @@ def _sniff_kind(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def _decode_head(head: bytes) -> tuple[str, str, bool]:
+def decode_head(head: bytes) -> tuple[str, str, bool]:
     """(text, encoding, guessed) for the first bytes of a text file."""
     if head.startswith(b"\xef\xbb\xbf"):
         return head[3:].decode("utf-8", errors="replace"), "utf-8-sig", False
@@ -78,7 +78,7 @@ def _decode_head(head: bytes) -> tuple[str, str, bool]:
         return head.decode("latin-1"), "latin-1", True
 
 
-def _sniff_delimiter(first_line: str) -> str:
+def sniff_delimiter(first_line: str) -> str:
     counts = {}
     in_quotes = False
     for ch in first_line:
@@ -99,7 +99,7 @@ def _first_record(text: str, delimiter: str) -> list[str]:
         return []
 
 
-def _read_head(path: Path, shown: str) -> bytes:
+def read_head(path: Path, shown: str) -> bytes:
     try:
         if path.is_dir():
             raise InputError("is a directory, not a file", where=shown)

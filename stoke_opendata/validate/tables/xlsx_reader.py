@@ -8,7 +8,7 @@ from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.safety.guards import cell_too_long
 from stoke_opendata.validate.problems import FileInfo
 from stoke_opendata.validate.tables.header import header_index, header_problem, normal_label
-from stoke_opendata.validate.tables.sniff import _read_head, _sniff_kind
+from stoke_opendata.validate.tables.sniff import read_head, sniff_kind
 from stoke_opendata.validate.tables.table import PAD, ROW, Table, column_name
 
 
@@ -56,9 +56,9 @@ def read_xlsx(path: str | Path, sheet: str | None = None, schema_names: set[str]
     path = Path(path)
     shown = shown or str(path)
     limits = Limits.from_env()
-    head = _read_head(path, shown)
+    head = read_head(path, shown)
     if not head.startswith(b"PK\x03\x04"):
-        _sniff_kind(path, head)  # raises a precise cause
+        sniff_kind(path, head)  # raises a precise cause
         raise InputError("the file is named .xlsx but is not an Excel workbook", where=shown)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
