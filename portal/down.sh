@@ -14,6 +14,11 @@ else
   echo "portal: CKAN is not running" >&2
 fi
 rm -f "$P/ckan.pid"
+# the harvesting CKAN of portal/harvest_up.sh, when it runs
+if [ -f "$P/harvester/ckan.pid" ] && kill -0 "$(cat "$P/harvester/ckan.pid")" 2>/dev/null; then
+  kill "$(cat "$P/harvester/ckan.pid")" && echo "portal: stopped the harvesting CKAN" >&2
+fi
+rm -f "$P/harvester/ckan.pid"
 if [ -f "$P/worker.pid" ] && kill -0 "$(cat "$P/worker.pid")" 2>/dev/null; then
   kill "$(cat "$P/worker.pid")" && echo "portal: stopped the job worker" >&2
 fi
