@@ -179,3 +179,33 @@ def test_each_distribution_keeps_its_table_schema_licence_format_and_checksum(ha
             else:
                 assert not got.get("conforms_to"), (name, resource["name"])
     assert tables == 18  # every CSV table of the bundled packages
+
+
+def test_a_table_names_its_schema_address_and_other_files_name_none(tmp_path):
+    from package_factory import make_package
+
+    from stoke_opendata.portal.fields import resource_fields
+
+    package = read_package(make_package(tmp_path))
+    fields = {f.path: resource_fields(f, package, "http://portal.example/") for f in package.files}
+    tables = [f for f in package.files if f.tabular]
+    assert tables and len(tables) < len(package.files)
+    for local in package.files:
+        sent = fields[local.path]["conforms_to"]
+        if local.tabular:
+            stem = local.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            assert json.loads(sent) == [f"http://portal.example/dataset/{package.name}/table-schema/{stem}.json"]
+        else:
+            assert sent == ""
+    # without the portal's address (a dry run's first plan) no address is made up
+    assert all(resource_fields(f, package)["conforms_to"] == "" for f in tables)
+
+
+def test_the_schema_address_of_a_file_that_is_no_table_answers_404(harvest, portal):
+    import requests
+
+    pairs, _stats = harvest
+    mine, _kept = pairs["stoke-corporate-strategy-2024-28"]
+    for tail in ("README.json", "no-such-table.json"):
+        answer = requests.get(f"{portal.url}/dataset/{mine['name']}/table-schema/{tail}", timeout=30)
+        assert answer.status_code == 404, tail
