@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Start a second local CKAN that harvests the first as a national portal does (data.gov.uk and the EU data
-# portal run CKAN with ckanext-harvest and ckanext-dcat's `dcat_rdf` harvester). Idempotent; ~1 s when up.
+# Start a second local CKAN that harvests the first as a national portal does: data.gov.uk runs CKAN with
+# ckanext-harvest, and ckanext-dcat's `dcat_rdf` harvester is the DCAT-AP route into a CKAN portal (the EU
+# data portal harvests the same DCAT-AP). Idempotent; about 1 s when it is up.
 #
 # It starts the portal first (portal/up.sh: PostgreSQL, Redis, the CKAN venv it shares), adds ckanext-harvest
 # from PyPI to that venv, and runs CKAN 2.11 with the plugins `harvest dcat dcat_rdf_harvester` (and the
 # TEST-ONLY Solr stand-in) on a port of its own, with its own database (named after this checkout), its own
 # Redis database and ckan.ini, all under .portal/harvester/. It defines the harvest source `stoke-portal`:
-# the council's catalogue on the portal (/catalog.ttl of its organisation). Stock settings otherwise: what it keeps is what a harvester keeps.
-# Writes .portal/harvester/env (HARVEST_URL, HARVEST_CKAN, HARVEST_INI, HARVEST_SOURCE). To harvest:
+# the council's catalogue on the portal (/catalog.ttl of its organisation). Stock settings otherwise: what
+# it keeps is what a harvester keeps.
+# Writes .portal/harvester/env (HARVEST_URL, HARVEST_CKAN, HARVEST_INI, HARVEST_SOURCE) and the sysadmin's
+# token to .portal/harvester/token (0600, never printed). To harvest:
 #   source .portal/harvester/env && $HARVEST_CKAN -c $HARVEST_INI harvester run-test $HARVEST_SOURCE
 set -euo pipefail
 
@@ -131,8 +134,9 @@ api() {  # api ACTION JSON: POST to the harvesting CKAN's Action API (fails on a
 if [ ! -s "$H/token" ] || ! api api_token_list '{"user_id": "harvest-admin"}' >/dev/null 2>&1; then
   (umask 077; "$VENV/bin/python" "$ROOT/portal/make_admin.py" "$INI" harvest-admin >"$H/token") || die "could not create the sysadmin/token"
 fi
-if ! answers "$URL" || ! curl -fsS -m 5 "$URL/api/3/action/organization_show?id=stoke-on-trent-city-council" >/dev/null 2>&1; then
-  api organization_create '{"name": "stoke-on-trent-city-council", "title": "Stoke-on-Trent City Council"}' >"$H/source.log" 2>&1
+if ! curl -fsS -m 5 "$URL/api/3/action/organization_show?id=stoke-on-trent-city-council" >/dev/null 2>&1; then
+  api organization_create '{"name": "stoke-on-trent-city-council", "title": "Stoke-on-Trent City Council"}' >"$H/source.log" 2>&1 \
+    || die "could not create the publisher's organisation; see $H/source.log"
 fi
 current=$(api harvest_source_show "{\"id\": \"$SOURCE\"}" | "$VENV/bin/python" -c 'import json, sys
 r = json.load(sys.stdin); print((r.get("result") or {}).get("url") or "" if r.get("success") else "")' || true)
