@@ -23,7 +23,8 @@ if [ -f "$P/worker.pid" ] && kill -0 "$(cat "$P/worker.pid")" 2>/dev/null; then
   kill "$(cat "$P/worker.pid")" && echo "portal: stopped the job worker" >&2
 fi
 rm -f "$P/worker.pid"
-# this checkout's own Redis (portal/up.sh starts one per checkout, on a unix socket with a password)
-if [ -f "$P/redis.pid" ] && kill -0 "$(cat "$P/redis.pid")" 2>/dev/null; then
+# this checkout's own Redis (portal/up.sh starts one per checkout, on a unix socket with a password); kept when
+# up.sh stops CKAN only to load new code (PORTAL_KEEP_REDIS=1): it has started Redis already by then
+if [ "${PORTAL_KEEP_REDIS:-0}" != 1 ] && [ -f "$P/redis.pid" ] && kill -0 "$(cat "$P/redis.pid")" 2>/dev/null; then
   kill "$(cat "$P/redis.pid")" && echo "portal: stopped Redis (pid $(cat "$P/redis.pid"))" >&2
 fi

@@ -29,6 +29,7 @@ say() { echo "portal: $*" >&2; }
 die() { echo "portal: error: $*" >&2; exit 1; }
 # as_postgres, as_root, answers, port_busy, psql_admin, role_exists, db_exists, write_ini, wait_answers
 source "$ROOT/portal/common.sh"
+export PORTAL_KEEP_REDIS=1  # its calls of down.sh (to load new code) stop CKAN, not the Redis it started
 our_pid_alive() { [ -f "$P/ckan.pid" ] && kill -0 "$(cat "$P/ckan.pid")" 2>/dev/null; }
 
 token_ok() {

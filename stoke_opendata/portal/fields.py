@@ -131,10 +131,14 @@ def resource_fields(local: LocalFile, package: Optional[LocalPackage] = None, po
 
 def table_schema_url(portal: str, dataset: str, path: str) -> str:
     """Where the portal serves a table's Table Schema (ckanext-stoke's route, from the resource's `schema`):
-    the distribution's dct:conformsTo, which ckanext-dcat writes and its harvester keeps (`schema` it drops).
-    Named by the file (`data/targets.csv` -> `targets.json`), which stays when a title is reworded."""
-    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return f"{portal.rstrip('/')}/dataset/{dataset}/table-schema/{stem}.json"
+    the distribution's dct:conformsTo, which ckanext-dcat writes and its harvester keeps (`schema` it drops)."""
+    return f"{portal.rstrip('/')}/dataset/{dataset}/table-schema/{table_schema_name(path)}.json"
+
+
+def table_schema_name(path: str) -> str:
+    """A table's name in its schema's address: its file's name without the extension (`data/targets.csv` ->
+    `targets`), which stays when a title is reworded. ckanext-stoke's route finds the table by it."""
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def dataset_changes(package: LocalPackage, remote: dict) -> list[str]:
