@@ -50,6 +50,8 @@ run: $(RUN_STAMP)
 
 test: $(STAMP)
 	bash portal/up.sh
+	@# the second CKAN that harvests the portal as data.gov.uk would (tests/portal/test_harvest.py)
+	bash portal/harvest_up.sh
 	bash tools/browser_up.sh
 	$(BIN)/python -m pytest -q
 

@@ -27,10 +27,9 @@ DS_NAME="datastore_$SUFFIX"
 
 say() { echo "portal: $*" >&2; }
 die() { echo "portal: error: $*" >&2; exit 1; }
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-answers() { curl -fsS -m 3 "$1/api/3/action/status_show" >/dev/null 2>&1; }
-port_busy() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+# as_postgres, as_root, answers, port_busy, psql_admin, role_exists, db_exists, write_ini, wait_answers
+source "$ROOT/portal/common.sh"
+export PORTAL_KEEP_REDIS=1  # its calls of down.sh (to load new code) stop CKAN, not the Redis it started
 our_pid_alive() { [ -f "$P/ckan.pid" ] && kill -0 "$(cat "$P/ckan.pid")" 2>/dev/null; }
 
 token_ok() {
@@ -106,7 +105,6 @@ if [ "$PG_STATUS" != online ]; then
   as_root pg_ctlcluster "$PG_VER" "$PG_CLUSTER" start || die "could not start PostgreSQL $PG_VER/$PG_CLUSTER"
 fi
 for _ in $(seq 1 30); do as_postgres psql -p "$PG_PORT" -qtAc 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
-psql_admin() { as_postgres psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -qtA "$@"; }
 
 # ---- Redis (sessions and jobs; the Action API does not need it, CKAN's start-up does): this checkout's own,
 # on a unix socket in a 0700 folder and with a password, both read from files (never on a command line)
@@ -210,8 +208,6 @@ URL="http://$HOST:$PORT"
 # ---- database password and roles/databases named after this checkout
 if [ ! -f "$P/db-password" ]; then (umask 077; head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$P/db-password"); fi
 DB_PW=$(cat "$P/db-password")
-role_exists() { [ "$(psql_admin -c "select 1 from pg_roles where rolname='$1'")" = 1 ]; }
-db_exists() { [ "$(psql_admin -c "select 1 from pg_database where datname='$1'")" = 1 ]; }
 # the password goes to psql on stdin, never in its argv (which every local user can read in ps)
 role_exists "$DB_USER" || psql_admin <<<"create role \"$DB_USER\" login password '$DB_PW'"
 role_exists "$DB_RO_USER" || psql_admin <<<"create role \"$DB_RO_USER\" login password '$DB_PW'"
@@ -288,13 +284,7 @@ settings_hash=$(printf '%s\n' "${SETTINGS[@]}" | md5sum | cut -c1-12)
 if [ ! -f "$INI" ] || [ "$(cat "$P/ini-hash" 2>/dev/null)" != "$settings_hash" ]; then
   say "writing $INI"
   mkdir -p "$P/storage" "$P/public"
-  rm -f "$INI"
-  "$CKAN" generate config "$INI" >/dev/null
-  chmod 600 "$INI"
-  "$CKAN" config-tool "$INI" "${SETTINGS[@]}" >/dev/null
-  # the passwords replace their placeholders from the environment, not from argv
-  DB_PW="$DB_PW" REDIS_PW="$REDIS_PW" "$VENV/bin/python" -c 'import os, sys; p = sys.argv[1]; t = open(p).read()
-t = t.replace("__DB_PW__", os.environ["DB_PW"]).replace("__REDIS_PW__", os.environ["REDIS_PW"]); open(p, "w").write(t)' "$INI"
+  write_ini "$INI" "$VENV" "${SETTINGS[@]}"
   echo "$settings_hash" >"$P/ini-hash"
   ini_written=1
 fi
@@ -321,12 +311,7 @@ if ! our_pid_alive; then
   echo $! >"$P/ckan.pid"
 fi
 echo "$URL" >"$P/url"
-for i in $(seq 1 120); do
-  answers "$URL" && break
-  our_pid_alive || { tail -n 30 "$P/ckan.log" >&2; die "CKAN exited during start-up; see $P/ckan.log"; }
-  sleep 0.5
-done
-answers "$URL" || { tail -n 30 "$P/ckan.log" >&2; die "CKAN did not answer at $URL within 60 s; see $P/ckan.log"; }
+wait_answers "$URL" "$P/ckan.pid" "$P/ckan.log"
 
 # ---- sysadmin and API token (written to .portal/env, mode 0600, never printed)
 if ! token_ok "$URL"; then

@@ -21,7 +21,7 @@ LICENCE_ALIASES = {
 
 
 RESOURCE_KEYS = ("name", "description", "format", "mimetype", "sha256", "hash", "hash_algorithm", "package_path",
-                 "created_by", "schema", "license", "access_url", "availability")
+                 "created_by", "schema", "license", "access_url", "availability", "conforms_to")
 # the SPDX term ckanext-dcat and DCAT-AP use for a SHA-256 checksum
 HASH_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 
@@ -102,7 +102,8 @@ def resource_fields(local: LocalFile, package: Optional[LocalPackage] = None, po
     ckanapi's datapackage dump exports it). CKAN itself sets `size` and `last_modified` on upload.
     For DCAT-AP (ckanext-dcat reads these resource fields): `format` and `mimetype` as the EU file-type and
     IANA IRIs, `license` as the licence's IRI (typed dct:LicenseDocument), `access_url` the dataset's page on
-    the portal, `availability` the EU planned-availability IRI; a value with no IRI is left out, not made up."""
+    the portal, `availability` the EU planned-availability IRI, and for a table `conforms_to` the address of its
+    Table Schema (a JSON list, as ckanext-dcat stores dct:conformsTo); a value with no IRI is left out."""
     fields = {
         "name": local.name,
         "description": local.description,
@@ -119,10 +120,25 @@ def resource_fields(local: LocalFile, package: Optional[LocalPackage] = None, po
         "license": (licence_iri(package.descriptor) if package else None) or "",
         "access_url": f"{portal.rstrip('/')}/dataset/{package.name}" if package and portal else "",
         "availability": AVAILABILITY,
+        "conforms_to": "",
     }
     if local.tabular:
         fields["schema"] = json.dumps(local.schema, ensure_ascii=False, separators=(",", ":"))
+        if package and portal:
+            fields["conforms_to"] = json.dumps([table_schema_url(portal, package.name, local.path)])
     return fields
+
+
+def table_schema_url(portal: str, dataset: str, path: str) -> str:
+    """Where the portal serves a table's Table Schema (ckanext-stoke's route, from the resource's `schema`):
+    the distribution's dct:conformsTo, which ckanext-dcat writes and its harvester keeps (`schema` it drops)."""
+    return f"{portal.rstrip('/')}/dataset/{dataset}/table-schema/{table_schema_name(path)}.json"
+
+
+def table_schema_name(path: str) -> str:
+    """A table's name in its schema's address: its file's name without the extension (`data/targets.csv` ->
+    `targets`), which stays when a title is reworded. ckanext-stoke's route finds the table by it."""
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def dataset_changes(package: LocalPackage, remote: dict) -> list[str]:

@@ -274,3 +274,23 @@ def decide(id, sid):
     message, ok = deciding(submissions(), package, into, sid, user_name(), request.form)
     (h.flash_success if ok else h.flash_error)(message)
     return toolkit.redirect_to(h.url_for("stoke.approvals", id=package["name"]))
+
+
+@blueprint.route("/dataset/<id>/table-schema/<name>.json")
+def table_schema(id: str, name: str):
+    """A table's Frictionless Table Schema at an address of its own: each distribution's dct:conformsTo
+    (the resource's `conforms_to`, which ckanext-dcat writes and its harvester keeps), dereferenceable; NAME
+    is the table's file name without its extension (stoke_opendata.portal.fields.table_schema_name). The
+    schema is the resource's own `schema` field, so it cannot drift from what the table is checked against.
+    Read access is CKAN's: a private dataset's schema answers 404 or 403 as its page does."""
+    import json
+
+    from stoke_opendata.portal.fields import table_schema_name
+
+    package = _package(id)
+    for resource in package.get("resources") or []:
+        if resource.get("schema") and table_schema_name(str(resource.get("package_path") or "")) == name:
+            schema = resource["schema"]
+            body = schema if isinstance(schema, str) else json.dumps(schema, ensure_ascii=False)
+            return body, 200, {"Content-Type": "application/json; charset=utf-8"}
+    toolkit.abort(404, "No table of that name in this dataset")
