@@ -44,6 +44,12 @@ COMPARATOR_COLOUR = "#8c8c8c"
 TARGET_COLOUR = "#c55a11"
 _SIZE_INCHES = (8.0, 5.0)
 _DPI = 100
+
+
+def png_size() -> tuple[int, int]:
+    """A drawn PNG's width and height in pixels (the fixed figure size at the fixed resolution): what a
+    page that names the image (og:image:width/height) must say."""
+    return round(_SIZE_INCHES[0] * _DPI), round(_SIZE_INCHES[1] * _DPI)
 _MAX_TICKS = 12
 
 

@@ -24,9 +24,9 @@ ALT_LIMIT = 420  # the longest image description X (Twitter) cards take; Open Gr
 
 def size() -> tuple[int, int]:
     """The PNG's width and height in pixels (package/charts.py's fixed figure size and resolution)."""
-    from stoke_opendata.package import charts
+    from stoke_opendata.package.charts import png_size
 
-    return round(charts._SIZE_INCHES[0] * charts._DPI), round(charts._SIZE_INCHES[1] * charts._DPI)
+    return png_size()
 
 
 def chosen(context: dict) -> int | None:
