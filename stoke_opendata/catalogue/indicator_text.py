@@ -9,7 +9,8 @@ from __future__ import annotations
 from stoke_opendata.catalogue.definitions import Catalogue, Indicator
 from stoke_opendata.catalogue.indicator_summary import IndicatorSummary, SourcedRow
 from stoke_opendata.catalogue.documents import citations, readable
-from stoke_opendata.catalogue.vocabulary import MISSION_TITLES, PERIOD_FORMATS, UNITS
+from stoke_opendata.catalogue.periods import example as period_example
+from stoke_opendata.catalogue.vocabulary import MISSION_TITLES, UNITS
 
 _COLUMNS = ("id", "theme", "mission", "unit", "status", "title")
 
@@ -90,10 +91,10 @@ def _target(row: SourcedRow, catalogue: Catalogue, unit: str) -> list[str]:
 def _period_form(ind: Indicator) -> str:
     """The period form a steward writes, with an example: the source's own form where the catalogue knows it."""
     form = ind.period_form or ind.frequency
-    example = PERIOD_FORMATS.get(form, ("", ""))[1]
+    example = period_example(form)
     text = f"{form.replace('_', ' ')}, written like {example}" if example else form.replace("_", " ")
     if ind.period_form and ind.period_form != ind.frequency:
-        text += f" (as the source publishes it; {PERIOD_FORMATS.get(ind.frequency, ('', ''))[1] or ind.frequency} is accepted too)"
+        text += f" (as the source publishes it; {period_example(ind.frequency) or ind.frequency} is accepted too)"
     return text
 
 

@@ -1,12 +1,10 @@
-"""The controlled vocabularies the definitions use: units, frequencies, themes, statuses, period formats.
+"""The controlled vocabularies the definitions use: units, frequencies, themes, statuses.
 
 Kept in one place so that schemas, checks and documentation cannot disagree. Pure data, no imports
 beyond the standard library.
 """
 
 from __future__ import annotations
-
-import re
 
 THEMES = ("healthier", "wealthier", "safer", "greener", "cleaner", "fairer")
 MISSIONS = (1, 2, 3, 4, 5)
@@ -52,19 +50,8 @@ RATE_MULTIPLIERS = {
     "rate_per_100000": 100_000,
 }
 
+# the period forms (their grammar, patterns and examples: catalogue/periods.py)
 FREQUENCIES = ("annual", "financial_year", "rolling_3_year", "quarterly", "monthly", "academic_year", "one_off")
-
-# frequency -> (regular expression a period must match, an example)
-PERIOD_FORMATS: dict[str, tuple[str, str]] = {
-    "annual": (r"^\d{4}$", "2023"),
-    "financial_year": (r"^\d{4}/\d{2}$", "2023/24"),
-    "academic_year": (r"^\d{4}/\d{2}$", "2023/24"),
-    "rolling_3_year": (r"^\d{4}-\d{2}$", "2018-20"),
-    "quarterly": (r"^\d{4}-Q[1-4]$", "2023-Q3"),
-    "monthly": (r"^\d{4}-(0[1-9]|1[0-2])$", "2023-07"),
-    # a figure from a one-off survey or a span of years ("2016-2022")
-    "one_off": (r"^\d{4}(-\d{4})?$", "2016-2022"),
-}
 
 OBSERVATION_STATUSES = ("final", "provisional", "revised", "suppressed", "estimated")
 INDICATOR_STATUSES = ("measured", "proposed")
@@ -81,8 +68,3 @@ UK = "K02000001"
 WEST_MIDLANDS = "E12000005"
 STAFFORDSHIRE = "E10000028"
 
-
-def period_matches(frequency: str, period: str) -> bool:
-    """True when `period` is written the way the indicator's frequency says it should be."""
-    pattern = PERIOD_FORMATS.get(frequency)
-    return bool(pattern and re.match(pattern[0], period))
