@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from stoke_opendata.catalogue.definitions import Catalogue
 from stoke_opendata.catalogue.periods import example, next_period, sort_key
-from stoke_opendata.catalogue.vocabulary import STOKE, UNITS
+from stoke_opendata.catalogue.units import description
+from stoke_opendata.catalogue.vocabulary import STOKE
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class TemplateRow:
 
     @property
     def unit_words(self) -> str:
-        return UNITS.get(self.unit, (None, None, False, self.unit))[3]
+        return description(self.unit)
 
 
 def template_rows(catalogue: Catalogue, observations: list[dict[str, str]], indicator_ids: list[str] | None = None) -> list[TemplateRow]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from stoke_opendata.validate.checks.base import REGISTRY, Check, Context, RowCheck, Rule, register, run_row_checks  # noqa: F401
 from stoke_opendata.validate.problems import Problem
-from stoke_opendata.catalogue.vocabulary import RATE_MULTIPLIERS, UNITS
+from stoke_opendata.catalogue.units import RATE_MULTIPLIERS, UNITS, Unit
 
 # importing a module registers its checks
 from stoke_opendata.validate.checks import bounds, gaps, intervals, outliers, periods, plausibility, rates, values  # noqa: E402,F401
@@ -29,7 +29,8 @@ def definition_of(indicator) -> dict:
     """The attributes the checks need from one indicator definition (an Indicator or a dict-like row)."""
     get = (lambda k: indicator.get(k)) if isinstance(indicator, dict) else (lambda k: getattr(indicator, k, None))
     unit = get("unit")
-    unit_min, unit_max, integer, _ = UNITS.get(unit, (None, None, False, ""))
+    known = UNITS.get(unit, Unit(None, None, False, "", ""))
+    unit_min, unit_max, integer = known.minimum, known.maximum, known.integer
     minimum = get("minimum")
     maximum = get("maximum")
     return {
