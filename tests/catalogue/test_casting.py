@@ -93,13 +93,11 @@ def test_the_type_table_names_every_table_schema_type():
 def test_the_validator_hot_path_reads_the_same_dtypes_and_true_values():
     import polars as pl
 
-    from stoke_opendata.validate.checks.pandera_adapter import _polars_type
     from stoke_opendata.validate.tableschema.field_types import dtype, fast_cast
 
     for name, ftype in FIELD_TYPES.items():
         expected = pl.Int64 if name == "yearmonth" else getattr(pl, ftype.polars) if ftype.polars else pl.String
         assert dtype(pl, {"type": name}) == expected
-        assert _polars_type(pl, name) == (getattr(pl, ftype.polars) if ftype.polars else pl.String)
     frame = pl.DataFrame({"b": ["Y", "no", "true"]})
     spec = {"type": "boolean", "trueValues": ["Y"], "falseValues": ["no"]}
     fast = frame.select(fast_cast(pl, "b", spec).alias("b"))["b"].to_list()
