@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from stoke_opendata.catalogue import paths
+from stoke_opendata.catalogue.casting import CastError, caster
 from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.catalogue.vocabulary import THEMES
 
@@ -77,21 +78,10 @@ def _blank(value: str | None) -> str | None:
     return value or None
 
 
-def _number(value: str | None) -> float | None:
-    value = _blank(value)
-    return None if value is None else float(value)
-
-
-def _integer(value: str | None) -> int | None:
-    value = _blank(value)
-    return None if value is None else int(value)
-
-
-def _boolean(value: str | None) -> bool | None:
-    value = _blank(value)
-    if value is None:
-        return None
-    return value.lower() in ("true", "yes", "1")
+# the typed columns, read by the one caster (catalogue/casting.py) as schemas/indicators.schema.json types them
+_number = caster({"type": "number"})
+_integer = caster({"type": "integer"})
+_boolean = caster({"type": "boolean"})
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -102,23 +92,31 @@ def _rows(path: Path) -> list[dict[str, str]]:
         raise InputError("the definitions file is missing", where=str(path)) from None
 
 
-def indicator_from_row(row: dict[str, str]) -> Indicator:
-    """One row of indicators.csv as an Indicator (the site reads a package's own indicators table with it too)."""
+def indicator_from_row(row: dict[str, str], where: str = "indicators.csv") -> Indicator:
+    """One row of indicators.csv as an Indicator (the site reads a package's own indicators table with it
+    too); a cell the caster refuses is one line naming `where`."""
+    try:
+        return _indicator_of(row)
+    except CastError as exc:
+        raise InputError(str(exc), where=where) from None
+
+
+def _indicator_of(row: dict[str, str]) -> Indicator:
     return Indicator(
         id=row["id"].strip(),
         title=row["title"].strip(),
         theme=_blank(row.get("theme")),
-        mission=_integer(row.get("mission")),
+        mission=_integer(_blank(row.get("mission"))),
         objective=_blank(row.get("objective")),
         unit=row["unit"].strip(),
-        minimum=_number(row.get("minimum")),
-        maximum=_number(row.get("maximum")),
-        higher_is_better=_boolean(row.get("higher_is_better")),
+        minimum=_number(_blank(row.get("minimum"))),
+        maximum=_number(_blank(row.get("maximum"))),
+        higher_is_better=_boolean(_blank(row.get("higher_is_better"))),
         frequency=row["frequency"].strip(),
         comparator_area_code=_blank(row.get("comparator_area_code")),
         status=row["status"].strip(),
-        disclosive=bool(_boolean(row.get("disclosive"))),
-        disclosure_threshold=_integer(row.get("disclosure_threshold")),
+        disclosive=bool(_boolean(_blank(row.get("disclosive")))),
+        disclosure_threshold=_integer(_blank(row.get("disclosure_threshold"))),
         document=row["document"].strip(),
         section=row["section"].strip(),
         description=_blank(row.get("description")),
@@ -152,7 +150,8 @@ def source_rows(base: Path) -> list[dict[str, str]]:
 def load_catalogue(schemas_dir: Path | None = None) -> Catalogue:
     """Read the indicator catalogue and the areas table from `schemas_dir` (default: the bundled one)."""
     base = Path(schemas_dir) if schemas_dir else paths.schemas_dir()
-    indicators = {ind.id: ind for ind in map(indicator_from_row, _rows(base / "indicators.csv"))}
+    path = base / "indicators.csv"
+    indicators = {ind.id: ind for ind in (indicator_from_row(row, f"{path}: row {n}") for n, row in enumerate(_rows(path), start=2))}
     for row in source_rows(base):  # publisher, series and period form, from the companion table
         if row["indicator_id"] in indicators:
             indicators[row["indicator_id"]] = replace(

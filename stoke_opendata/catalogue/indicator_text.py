@@ -9,7 +9,9 @@ from __future__ import annotations
 from stoke_opendata.catalogue.definitions import Catalogue, Indicator
 from stoke_opendata.catalogue.indicator_summary import IndicatorSummary, SourcedRow
 from stoke_opendata.catalogue.documents import citations, readable
-from stoke_opendata.catalogue.vocabulary import MISSION_TITLES, PERIOD_FORMATS, UNITS
+from stoke_opendata.catalogue.periods import example as period_example
+from stoke_opendata.catalogue.units import as_written, description
+from stoke_opendata.catalogue.vocabulary import MISSION_TITLES
 
 _COLUMNS = ("id", "theme", "mission", "unit", "status", "title")
 
@@ -22,23 +24,6 @@ def catalogue_table(indicators: list[Indicator]) -> str:
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.append(f"{len(rows)} indicator(s)")
     return "\n".join(lines)
-
-
-def format_value(value: str, unit: str) -> str:
-    """A value as printed in the data, with its unit for reading: 552.00 gbp -> £552.00."""
-    if value in (None, ""):
-        return "(suppressed)"
-    if unit == "percent":
-        return f"{value} %"
-    if unit == "gbp":
-        return f"£{value}" if not value.startswith("-") else f"-£{value[1:]}"
-    if unit == "gbp_millions":
-        return f"£{value}m"
-    if unit == "gbp_billions":
-        return f"£{value}bn"
-    if unit.startswith("rate_per_"):
-        return f"{value} per {int(unit.rsplit('_', 1)[1]):,}"
-    return f"{value} {unit.replace('_', ' ')}"
 
 
 def _yes_no(value: bool | None) -> str:
@@ -60,7 +45,7 @@ def _area(catalogue: Catalogue, code: str | None) -> str:
 
 def _observation(row: SourcedRow, unit: str) -> list[str]:
     r = row.row
-    out = [f"  {r['period']}: {format_value(r['value'], unit)}  [{row.dataset}, {r['status']}] {readable(r['source'])}"]
+    out = [f"  {r['period']}: {as_written(r['value'], unit)}  [{row.dataset}, {r['status']}] {readable(r['source'])}"]
     if r.get("notes"):
         out.append(f"      note: {r['notes']}")
     return out
@@ -75,11 +60,11 @@ def _target(row: SourcedRow, catalogue: Catalogue, unit: str) -> list[str]:
     if r.get("comparator_area_code"):
         what += f" x {_area(catalogue, r['comparator_area_code'])}"
     if r.get("baseline_value"):
-        what += f"; baseline {format_value(r['baseline_value'], unit)}"
+        what += f"; baseline {as_written(r['baseline_value'], unit)}"
         if r.get("baseline_period"):
             what += f" ({r['baseline_period']})"
     if r.get("target_level"):
-        what += f"; target level {format_value(r['target_level'], unit)}"
+        what += f"; target level {as_written(r['target_level'], unit)}"
     out = [f"  by {r['target_period']}, {_area(catalogue, r['area_code'])}: {what}  [{row.dataset}]",
            f"      \"{r['statement']}\""]
     if r.get("notes"):
@@ -90,10 +75,10 @@ def _target(row: SourcedRow, catalogue: Catalogue, unit: str) -> list[str]:
 def _period_form(ind: Indicator) -> str:
     """The period form a steward writes, with an example: the source's own form where the catalogue knows it."""
     form = ind.period_form or ind.frequency
-    example = PERIOD_FORMATS.get(form, ("", ""))[1]
+    example = period_example(form)
     text = f"{form.replace('_', ' ')}, written like {example}" if example else form.replace("_", " ")
     if ind.period_form and ind.period_form != ind.frequency:
-        text += f" (as the source publishes it; {PERIOD_FORMATS.get(ind.frequency, ('', ''))[1] or ind.frequency} is accepted too)"
+        text += f" (as the source publishes it; {period_example(ind.frequency) or ind.frequency} is accepted too)"
     return text
 
 
@@ -104,7 +89,7 @@ def summary_text(summary: IndicatorSummary, catalogue: Catalogue) -> str:
         ("theme", ind.theme or "-"),
         ("mission", mission),
         ("objective", ind.objective or "-"),
-        ("unit", f"{ind.unit}: {UNITS.get(ind.unit, (0, 0, False, ind.unit))[3]} ({_bounds(ind)})"),
+        ("unit", f"{ind.unit}: {description(ind.unit)} ({_bounds(ind)})"),
         ("higher is better", _yes_no(ind.higher_is_better)),
         ("period form", _period_form(ind)),
         ("publisher", f"{ind.publisher}: {ind.series}" if ind.publisher and ind.series else (ind.publisher or "not recorded")),

@@ -9,12 +9,12 @@ Standard library only.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from stoke_opendata.catalogue.definitions import Catalogue
-from stoke_opendata.catalogue.periods import sort_key
-from stoke_opendata.catalogue.vocabulary import PERIOD_FORMATS, STOKE, UNITS
+from stoke_opendata.catalogue.periods import example, next_period, sort_key
+from stoke_opendata.catalogue.units import description
+from stoke_opendata.catalogue.vocabulary import STOKE
 
 
 @dataclass(frozen=True)
@@ -28,36 +28,12 @@ class TemplateRow:
 
     @property
     def period_words(self) -> str:
-        example = PERIOD_FORMATS.get(self.form, ("", ""))[1]
-        return f"{self.form.replace('_', ' ')} periods, written like {example}" if example else self.form.replace("_", " ")
+        written = example(self.form)
+        return f"{self.form.replace('_', ' ')} periods, written like {written}" if written else self.form.replace("_", " ")
 
     @property
     def unit_words(self) -> str:
-        return UNITS.get(self.unit, (None, None, False, self.unit))[3]
-
-
-def next_period(latest: str | None, form: str) -> str:
-    """The period after `latest` in `form` ('' when unknown)."""
-    if not latest:
-        return ""
-    year = re.match(r"^(\d{4})", latest)
-    if not year:
-        return ""
-    first = int(year[1])
-    if form == "annual":
-        return str(first + 1)
-    if form in ("financial_year", "academic_year"):
-        start = first + 1 if re.match(r"^\d{4}[/-]\d{2}$", latest) else first  # a bare year: the year it starts
-        return f"{start}/{(start + 1) % 100:02d}"
-    if form == "quarterly" and (m := re.match(r"^\d{4}-Q([1-4])$", latest)):
-        q = int(m[1])
-        return f"{first + (q == 4)}-Q{q % 4 + 1}"
-    if form == "monthly" and (m := re.match(r"^\d{4}-(\d{2})$", latest)):
-        month = int(m[1])
-        return f"{first + (month == 12)}-{month % 12 + 1:02d}"
-    if form == "rolling_3_year":
-        return f"{first + 1}-{(first + 3) % 100:02d}"
-    return ""
+        return description(self.unit)
 
 
 def template_rows(catalogue: Catalogue, observations: list[dict[str, str]], indicator_ids: list[str] | None = None) -> list[TemplateRow]:

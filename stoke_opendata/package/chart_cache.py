@@ -50,10 +50,11 @@ def _code_fingerprint() -> str:
 def style_fingerprint() -> str:
     """Everything outside the spec that decides a chart's pixels: the drawing code and constants of
     charts.py and the matplotlib version (the constants read afresh: they can be changed at run time)."""
+    from stoke_opendata.catalogue.units import UNITS
     from stoke_opendata.package import charts
 
     style = (_code_fingerprint(), charts.CITY_COLOUR, charts.COMPARATOR_COLOUR, charts.TARGET_COLOUR,
-             charts._SIZE_INCHES, charts._DPI, charts._MAX_TICKS, sorted(charts.UNIT_LABELS.items()))
+             charts._SIZE_INCHES, charts._DPI, charts._MAX_TICKS, sorted((name, u.label) for name, u in UNITS.items()))
     return hashlib.sha256(repr(style).encode("utf-8")).hexdigest()
 
 

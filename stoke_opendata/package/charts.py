@@ -13,31 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stoke_opendata.catalogue.periods import period_position
-
-UNIT_LABELS = {
-    "percent": "Per cent (%)",
-    "percentage_points": "Percentage points",
-    "years": "Years",
-    "count": "Number",
-    "gbp": "Pounds (£)",
-    "gbp_millions": "£ millions",
-    "gbp_billions": "£ billions",
-    "rate_per_1000": "Rate per 1,000",
-    "rate_per_10000": "Rate per 10,000",
-    "rate_per_100000": "Rate per 100,000",
-    "score": "Score",
-    "tonnes_per_head": "Tonnes CO2e per person",
-    "ratio": "Ratio",
-    "mwh": "Megawatt-hours (MWh)",
-    "millions": "Millions",
-    "rank": "Rank (1 = first)",
-    "percent_change": "Per cent change (%)",
-    "gwh": "Gigawatt-hours (GWh)",
-    "hectares": "Hectares",
-    "days": "Days",
-    "metres": "Metres",
-    "micrograms_per_cubic_metre": "Micrograms per cubic metre (µg/m³)",
-}
+from stoke_opendata.catalogue.units import axis_label
 
 CITY_COLOUR = "#1f4e79"
 COMPARATOR_COLOUR = "#8c8c8c"
@@ -73,10 +49,6 @@ class ChartSpec:
     target: Series | None = None  # two points: (baseline period, baseline), (target period, target level)
     frequency: str | None = None
     subtitle: str | None = None
-
-
-def unit_label(unit: str) -> str:
-    return UNIT_LABELS.get(unit, unit.replace("_", " ").capitalize())
 
 
 def _xy(series: Series, frequency: str | None):
@@ -129,7 +101,7 @@ def draw(spec: ChartSpec, path: Path, fmt: str = "png") -> Path:
         if len(positions) == 1:
             ax.set_xlim(positions[0] - 1, positions[0] + 1)
 
-        ax.set_ylabel(unit_label(spec.unit))
+        ax.set_ylabel(axis_label(spec.unit))
         ax.set_xlabel("Period")
         ax.grid(True, axis="y", color="#dddddd", linewidth=0.8)
         ax.legend(loc="best", frameon=False, fontsize=9)

@@ -7,24 +7,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stoke_opendata.catalogue.casting import false_values, field_type, true_values
 from stoke_opendata.hashing import sha256_file
 from stoke_opendata.package.files import write_json
 
 CONTEXT = "http://www.w3.org/ns/csvw"
 MEDIATYPE = "application/csvm+json"
-# Table Schema type -> CSVW (XML Schema) datatype base
-TYPES = {"string": "string", "integer": "integer", "number": "double", "boolean": "boolean", "date": "date",
-         "datetime": "datetime", "time": "time", "year": "gYear", "yearmonth": "gYearMonth", "any": "string"}
 
 
 def _datatype(field: dict) -> str | dict:
     kind = field.get("type") or "string"
-    base = TYPES.get(kind, "string")
+    base = field_type(field).xsd  # CSVW (XML Schema) datatype base, from the one type table
     constraints = field.get("constraints") or {}
     datatype: dict = {"base": base}
     if kind == "boolean":
-        true = (field.get("trueValues") or ["true"])[0]
-        false = (field.get("falseValues") or ["false"])[0]
+        true, false = (true_values(field) or ["true"])[0], (false_values(field) or ["false"])[0]
         datatype["format"] = f"{true}|{false}"
     if kind in ("integer", "number"):
         for key in ("minimum", "maximum"):

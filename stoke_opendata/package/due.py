@@ -18,18 +18,13 @@ The date it is judged on is a parameter (`as_of`), never read from the clock her
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from stoke_opendata.catalogue.periods import period_end, sort_key
+from stoke_opendata.catalogue import periods as grammar
+from stoke_opendata.catalogue.periods import fits, period_end, sort_key
 
-FORMS = {  # period form -> the shape of its periods
-    "annual": re.compile(r"^(\d{4})$"),
-    "financial_year": re.compile(r"^(\d{4})/(\d{2})$"),
-    "academic_year": re.compile(r"^(\d{4})/(\d{2})$"),
-    "rolling_3_year": re.compile(r"^(\d{4})-(\d{2})$"),
-}
+FOLLOWED = ("annual", "financial_year", "academic_year", "rolling_3_year")  # the period forms whose release is followed
 UNSTATED = "period not stated"  # the datasets' note on a figure dated by its document, not its period
 STATES = ("overdue", "due", "expected", "unknown")
 
@@ -79,16 +74,11 @@ def timing_of(row: dict[str, str] | None) -> Timing:
 
 
 def next_period(period: str, form: str) -> str | None:
-    """The period after `period` in `form` (2024 -> 2025, 2023/24 -> 2024/25, 2020-22 -> 2021-23), or None."""
-    m = FORMS.get(form, re.compile(r"$^")).match(period.strip())
-    if not m:
+    """The period after `period` in `form` (2024 -> 2025, 2023/24 -> 2024/25, 2020-22 -> 2021-23), or None
+    when `period` is not written in `form` or the form is not followed."""
+    if form not in FOLLOWED or not fits(period.strip(), form):
         return None
-    first = int(m[1])
-    if form == "annual":
-        return str(first + 1)
-    if form in ("financial_year", "academic_year"):
-        return f"{first + 1}/{(first + 2) % 100:02d}"
-    return f"{first + 1}-{(int(m[2]) + 1) % 100:02d}"
+    return grammar.next_period(period.strip(), form) or None
 
 
 def expected_month(period: str, form: str, timing: Timing) -> tuple[int, int]:
@@ -101,7 +91,7 @@ def latest_stated(rows: list[dict[str, str]], form: str) -> str | None:
     periods = {(r.get("period") or "").strip() for r in rows
                if (r.get("value") or "").strip() and UNSTATED not in (r.get("notes") or "")
                and (r.get("status") or "").strip() != "estimated"}
-    periods = [p for p in periods if form in FORMS and FORMS[form].match(p)]
+    periods = [p for p in periods if form in FOLLOWED and fits(p, form)]
     return max(periods, key=lambda p: sort_key(p, form)) if periods else None
 
 
@@ -111,7 +101,7 @@ def assess(indicator_id: str, form: str | None, rows: list[dict[str, str]], timi
     if not timing.known:
         due.reason = "the publisher's usual release month is not recorded"
         return due
-    if not form or form not in FORMS:
+    if not form or form not in FOLLOWED:
         due.reason = "the series' period form is not recorded" if not form else f"periods of the form {form} are not followed"
         return due
     due.latest_period = latest_stated(rows, form)

@@ -5,11 +5,9 @@ document, its temporal coverage, and the datapackage.json fields a portal reads.
 from __future__ import annotations
 
 import json
-import re
-from datetime import date
 
 from stoke_opendata.catalogue.documents import citations, document_details
-from stoke_opendata.catalogue.periods import period_end
+from stoke_opendata.catalogue.periods import parse
 from stoke_opendata.package.extents import area_extent
 from stoke_opendata.package.files import _iso
 
@@ -85,31 +83,13 @@ def observed_span(rows: list[dict[str, str]], catalogue) -> tuple[str, str]:
         ind = catalogue.indicators.get(row.get("indicator_id"))
         frequency = ind.frequency if ind else None
         try:
-            end = period_end(row.get("period") or "", frequency)
+            period = parse(row.get("period") or "", frequency)
         except (ValueError, TypeError):
             continue
-        spans.append((period_start(row.get("period") or "", end), end))
+        spans.append((period.start, period.end))
     if not spans:
         return "", ""
     return min(s for s, _ in spans).isoformat(), max(e for _, e in spans).isoformat()
-
-
-def period_start(period: str, end: date) -> date:
-    """The first day of a period whose last day is `end`: the first year it names, from the month its form
-    implies (a financial year `2023/24` from April, a quarter or month from its first month)."""
-    match = re.match(r"^\s*(\d{4})(?:([-/])(Q[1-4]|\d{1,4}))?", period)
-    if not match:
-        return date(end.year, 1, 1)
-    year, sep, rest = int(match[1]), match[2], match[3] or ""
-    if rest.startswith("Q"):
-        return date(year, 3 * int(rest[1]) - 2, 1)
-    if sep == "-" and len(rest) <= 2 and rest.isdigit() and 1 <= int(rest) <= 12 and end.year == year:
-        return date(year, int(rest), 1)
-    if sep == "/" and end.month in (3, 4) and end.year == year + 1:
-        return date(year, 4, 1)  # financial year 2023/24: 1 April 2023 to 31 March 2024
-    if end.month in (7, 8) and end.year == year + 1:
-        return date(year, 9, 1)  # academic year
-    return date(year, 1, 1)
 
 
 def _temporal_coverage(rows: list[dict[str, str]], catalogue) -> str:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from stoke_opendata.catalogue.casting import field_type, true_values
 from stoke_opendata.errors import InputError
 
-TYPES = {"number": "Float64", "integer": "Int64", "boolean": "Boolean", "date": "Date", "year": "Int64"}
 
 
 def _column(pl, frame, field: dict):
@@ -25,16 +25,16 @@ def _column(pl, frame, field: dict):
     text = pl.col(name).str.strip_chars()
     blank = text.is_null() | (text == "")
     if kind == "boolean":
-        trues = [str(v) for v in field.get("trueValues", ["true", "True", "TRUE", "1"])]
+        trues = true_values(field)
         return pl.when(blank).then(None).otherwise(text.is_in(trues)).alias(name)
     if kind == "datetime":  # Table Schema's default format: ISO 8601 in UTC, 2026-11-28T10:00:00Z
         cleaned = pl.when(blank).then(None).otherwise(text.str.replace(r"Z$", "+00:00"))
         return cleaned.str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", time_zone="UTC", strict=True).alias(name)
-    if kind in TYPES:
+    if field_type(field).polars:  # number, integer, date, year: the one type table's dtype
         cleaned = pl.when(blank).then(None).otherwise(text)
         if kind == "number":
             cleaned = cleaned.str.replace_all(",", "") if field.get("groupChar") == "," else cleaned
-        return cleaned.cast(getattr(pl, TYPES[kind]), strict=True).alias(name)
+        return cleaned.cast(getattr(pl, field_type(field).polars), strict=True).alias(name)
     return pl.when(blank).then(None).otherwise(pl.col(name)).alias(name)  # blank is missing (Table Schema)
 
 

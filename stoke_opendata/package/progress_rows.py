@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from stoke_opendata.catalogue.casting import CastError, caster
 from stoke_opendata.errors import InputError
 
 
@@ -40,14 +41,14 @@ def _blank(text: str | None) -> str | None:
     return text or None
 
 
+_NUMBER = caster({"type": "number"})  # the one caster (catalogue/casting.py): a blank cell is missing
+
+
 def _number(row: Mapping[str, str], column: str, where: str, line: int) -> float | None:
-    text = _blank(row.get(column))
-    if text is None:
-        return None
     try:
-        return float(text)
-    except ValueError:
-        raise InputError(f"column {column!r}: {text!r} is not a number", where=f"{where}: row {line}") from None
+        return _NUMBER(_blank(row.get(column)))
+    except CastError as exc:
+        raise InputError(f"column {column!r}: {exc}", where=f"{where}: row {line}") from None
 
 
 def _required(row: Mapping[str, str], column: str, where: str, line: int) -> str:

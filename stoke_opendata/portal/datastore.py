@@ -7,19 +7,11 @@ from __future__ import annotations
 import csv
 from typing import Any, Iterable, Iterator
 
+from stoke_opendata.catalogue.casting import CastError, MISSING_VALUES, caster, field_type
 from stoke_opendata.errors import InvalidDataError
 from stoke_opendata.portal.local_package import LocalFile
 
 DATASTORE_CHUNK = 5000  # rows per datastore_create / datastore_upsert call
-
-
-DATASTORE_TYPES = {
-    "integer": "int",
-    "number": "numeric",
-    "boolean": "bool",
-    "date": "date",
-    "datetime": "timestamp",
-}
 
 
 # What a DataStore copy records it was loaded from: the file's sha256 and the layout of the load (bump the
@@ -27,17 +19,20 @@ DATASTORE_TYPES = {
 DATASTORE_LAYOUT = "dictionary-1"
 
 
+_CHECKED = ("integer", "boolean", "number", "year", "date")  # cells read by the caster before they are sent
+
+
 def datastore_mark(sha256: str) -> str:
     return f"{sha256}/{DATASTORE_LAYOUT}"
 
 
 def datastore_fields(schema: dict) -> list[dict]:
-    """DataStore columns from a Table Schema: integer->int, number->numeric, boolean->bool, date->date,
-    datetime->timestamp, anything else text; each field's title and description as its data-dictionary
-    label and notes."""
+    """DataStore columns from a Table Schema (the one type table, catalogue/casting.py: integer->int,
+    number->numeric, boolean->bool, date->date, datetime->timestamp, anything else text); each field's title
+    and description as its data-dictionary label and notes."""
     fields = []
     for f in schema.get("fields") or []:
-        column = {"id": f["name"], "type": DATASTORE_TYPES.get(f.get("type", "string"), "text")}
+        column = {"id": f["name"], "type": field_type(f).datastore}
         # the DataStore's data dictionary (shown on the resource page and by datastore_info)
         info = {"label": str(f.get("title") or f["name"].replace("_", " ").capitalize())}
         if f.get("description"):
@@ -48,11 +43,16 @@ def datastore_fields(schema: dict) -> list[dict]:
 
 
 def read_records(local: LocalFile) -> Iterator[dict]:
-    """The CSV's rows as DataStore records: missing values -> null, integers and booleans converted,
-    numbers and dates passed as text for PostgreSQL to parse exactly."""
+    """The CSV's rows as DataStore records, each cell read by the one caster (catalogue/casting.py): missing
+    values -> null, integers and booleans converted (the field's trueValues and falseValues), numbers and
+    dates checked and passed as text for PostgreSQL to parse exactly; a cell not of its type is an error."""
     schema = local.schema or {}
-    missing = set(schema.get("missingValues", [""]))
-    specs = {f["name"]: f for f in schema.get("fields") or []}
+    missing = schema.get("missingValues", MISSING_VALUES)
+    plain = caster({}, missing)  # text, missing values null: a column the schema does not name, or of a type
+    # PostgreSQL reads from text (datetime, and the types the DataStore holds as text) without our check
+    fields = schema.get("fields") or []
+    casters = {f["name"]: caster(f, missing) if f.get("type") in _CHECKED else plain for f in fields}
+    kept = {f["name"] for f in fields if f.get("type", "string") not in ("integer", "boolean")}
     with open(local.file, newline="", encoding=local.encoding) as fh:
         reader = csv.DictReader(fh)
         for n, row in enumerate(reader, start=2):
@@ -60,22 +60,11 @@ def read_records(local: LocalFile) -> Iterator[dict]:
             for name, value in row.items():
                 if name is None:
                     raise InvalidDataError("more cells than columns", where=f"{local.path}: row {n}")
-                spec = specs.get(name, {})
-                if value is None or value in missing:
-                    record[name] = None
-                    continue
-                kind = spec.get("type", "string")
-                if kind == "integer":
-                    try:
-                        record[name] = int(value)
-                    except ValueError:
-                        raise InvalidDataError(f"{value!r} is not an integer",
-                                               where=f"{local.path}: row {n}: {name}") from None
-                elif kind == "boolean":
-                    true = set(spec.get("trueValues", ["true", "True", "TRUE", "1"]))
-                    record[name] = value in true
-                else:
-                    record[name] = value
+                try:
+                    cast = casters.get(name, plain)(value)
+                except CastError as exc:
+                    raise InvalidDataError(str(exc), where=f"{local.path}: row {n}: {name}") from None
+                record[name] = value if cast is not None and name in kept else cast
             yield record
 
 

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from stoke_opendata.catalogue.vocabulary import RATE_MULTIPLIERS
+from stoke_opendata.catalogue.units import RATE_MULTIPLIERS
 from stoke_opendata.errors import UsageError
 from stoke_opendata.settings import env_number
 

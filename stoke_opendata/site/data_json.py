@@ -10,26 +10,22 @@ the JSON, the CSV and the Parquet file read as the same values. Pure.
 
 from __future__ import annotations
 
+from stoke_opendata.catalogue.casting import CastError, caster
 from stoke_opendata.site import words
 
-_TRUE = ("true", "True", "TRUE", "1", "yes")
-_FALSE = ("false", "False", "FALSE", "0", "no")
+# the typed columns, read by the one caster (catalogue/casting.py); other types stay text
+_CASTERS = {kind: caster({"type": kind}) for kind in ("number", "integer", "boolean")}
 
 
 def _typed_value(text, kind: str):
     if text is None or (isinstance(text, str) and text.strip() == ""):
         return None
-    if kind == "number":
-        number = words.to_float(text)
-        return text if number is None else number
-    if kind == "integer":
-        try:
-            return int(text)
-        except ValueError:
-            return text
-    if kind == "boolean":
-        return True if text in _TRUE else False if text in _FALSE else text
-    return text
+    if kind not in _CASTERS:
+        return text
+    try:
+        return _CASTERS[kind](text)
+    except CastError:  # a published package's cells are valid; anything else is shown as written
+        return text
 
 
 def field_types(package, table: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from stoke_opendata.package.charts import unit_label
+from stoke_opendata.catalogue.units import axis_label
 from stoke_opendata.catalogue.documents import citations
 from stoke_opendata.site import summary, words
 from stoke_opendata.site.headline import headline_figure
@@ -105,7 +105,7 @@ def letters(facts: dict[str, dict]) -> list[tuple[str, list[dict]]]:
 def search_index(facts: dict[str, dict]) -> list[dict]:
     """The search box's prebuilt index: title, description and unit of every indicator (search.js)."""
     return [{"id": i, "title": f["record"].indicator.title, "description": words.clean(f["record"].indicator.description),
-             "unit": unit_label(f["record"].indicator.unit), "href": f"indicators/{i}.html"} for i, f in facts.items()]
+             "unit": axis_label(f["record"].indicator.unit), "href": f"indicators/{i}.html"} for i, f in facts.items()]
 
 
 def groups(facts: dict[str, dict]) -> tuple[list[dict], list[dict]]:
@@ -224,7 +224,7 @@ def indicator_context(facts: dict, data: SiteData, links: dict[str, PackageLinks
     comparator = data.area_name(ind.comparator_area_code) if ind.comparator_area_code else "none"
     return {"root": "../", "facts": facts, "ind": ind, "views": views, "sources": _sources(record),
             "disagreement": _disagreement(record, data, noted, facts["headline"]), "comparator": comparator,
-            "unit_words": unit_label(ind.unit),
+            "unit_words": axis_label(ind.unit),
             "direction": words.direction(ind.higher_is_better),
             "frequency": FREQUENCY_WORDS.get(ind.frequency, ind.frequency.replace("_", " ")),
             "publisher": _publisher(record), "json_name": f"{ind.id}.json",

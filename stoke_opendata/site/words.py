@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from stoke_opendata.catalogue.documents import DOCUMENT_TITLES
+from stoke_opendata.catalogue.units import difference, figure, number, to_float  # noqa: F401  (the site's figures)
 
 # status -> (label, symbol, css class, plain meaning). The label (text) always carries the status: the
 # symbol and colour only repeat it. Unknown statuses (a new method's categories) fall back to their words.
@@ -29,12 +30,6 @@ STATUS_WORDS = {
 }
 STATUS_ORDER = tuple(STATUS_WORDS)
 _FILE_NAME = re.compile(r"\s*\(?\b(\d{3}_[0-9a-f]{16}\.txt)\b\)?")
-_UNIT_SUFFIX = {
-    "years": " years", "days": " days", "hectares": " hectares", "metres": " metres", "mwh": " MWh",
-    "gwh": " GWh", "tonnes_per_head": " tonnes per person", "rate_per_1000": " per 1,000",
-    "rate_per_10000": " per 10,000", "rate_per_100000": " per 100,000", "millions": " million",
-    "micrograms_per_cubic_metre": " \u00b5g/m\u00b3", "percentage_points": " percentage points",
-}
 
 
 @dataclass(frozen=True)
@@ -50,61 +45,6 @@ def status(key: str | None) -> Status:
     key = (key or "not_assessable").strip()
     label, symbol, css, meaning = STATUS_WORDS.get(key, (key.replace("_", " ").capitalize(), "\u2022", "none", ""))
     return Status(key, label, symbol, css, meaning)
-
-
-def number(value: float) -> str:
-    """1234567.0 -> '1,234,567'; 3.20 -> '3.2'; at most 6 decimals, no float noise."""
-    value = round(value, 6)
-    if value == int(value):
-        return f"{int(value):,}"
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return text
-
-
-def to_float(text: str | None) -> float | None:
-    try:
-        return float(text) if text not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def figure(value: float | str | None, unit: str) -> str:
-    """A value with its unit, as a person writes it: 61.3%, £552, 55.9 years, 4,530."""
-    if isinstance(value, str):
-        value = to_float(value)
-    if value is None:
-        return "not published"
-    text = number(abs(value)) if unit.startswith("gbp") else number(value)
-    sign = "-" if unit.startswith("gbp") and value < 0 else ""
-    if unit in ("percent", "percent_change"):
-        return f"{text}%"
-    if unit == "gbp":
-        return f"{sign}\u00a3{text}"
-    if unit == "gbp_millions":
-        return f"{sign}\u00a3{text} million"
-    if unit == "gbp_billions":
-        return f"{sign}\u00a3{text} billion"
-    if unit == "rank":
-        return f"{text}{_ordinal(value)}"
-    return text + _UNIT_SUFFIX.get(unit, "" if unit in ("count", "score", "ratio") else f" {unit.replace('_', ' ')}")
-
-
-def difference(value: float, unit: str) -> str:
-    """The size of a difference in the indicator's unit (percentages as points)."""
-    if unit in ("percent", "percent_change"):
-        return f"{number(abs(value))} percentage points"
-    if unit == "rank":
-        return f"{number(abs(value))} places"
-    return figure(abs(value), unit)
-
-
-def _ordinal(value: float) -> str:
-    n = int(value)
-    if n != value:
-        return ""
-    if 10 <= n % 100 <= 20:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 def direction(higher_is_better: bool | None) -> str:

@@ -147,10 +147,10 @@ def fix_table(table, schema: dict, definitions: dict[str, dict], suppressed_mark
 
 def _fix_periods(frame, positions, definitions, record) -> None:
     """A period in a neighbouring form of its indicator's (2023-24, 2023/2024, 2023.0) is rewritten in that
-    form (period_forms.convert: only one-to-one rewrites), the source's own form first."""
+    form (periods.convert: only one-to-one rewrites), the source's own form first."""
     import polars as pl
 
-    from stoke_opendata.catalogue.period_forms import suggest
+    from stoke_opendata.catalogue.periods import suggest
 
     ids, periods = positions["indicator_id"], positions["period"]
     mapping = {}

@@ -78,7 +78,7 @@ def area_codes_once(problems: list, start: int, schemas_dir=None) -> None:
 
 def plain_words(problems: list, start: int, checked, definitions: dict) -> None:
     """Say what to type: the period for a date or a long year form (from the row's indicator)."""
-    from stoke_opendata.catalogue.period_forms import suggest
+    from stoke_opendata.catalogue.periods import suggest
     from stoke_opendata.validate.tables.table import ROW
 
     wanted = {p.row for p in problems[start:] if p.row is not None and p.column == "period"}

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from stoke_opendata.catalogue.definitions import load_catalogue
-from stoke_opendata.catalogue.vocabulary import FREQUENCIES, GSS_CODE, INDICATOR_STATUSES, SLUG, THEMES, UNITS
+from stoke_opendata.catalogue.units import UNITS
+from stoke_opendata.catalogue.vocabulary import FREQUENCIES, GSS_CODE, INDICATOR_STATUSES, SLUG, THEMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
@@ -55,7 +56,7 @@ def test_ids_are_unique_stable_slugs():
 def test_units_bounds_and_codes_agree_with_the_vocabulary(catalogue):
     for ind in catalogue.indicators.values():
         assert ind.unit in UNITS, ind.id
-        lo, hi, _integer, _ = UNITS[ind.unit]
+        lo, hi = UNITS[ind.unit].minimum, UNITS[ind.unit].maximum
         assert (ind.minimum, ind.maximum) == (lo, hi), f"{ind.id}: bounds {ind.minimum}..{ind.maximum} for {ind.unit}"
         assert ind.frequency in FREQUENCIES, ind.id
         assert ind.status in INDICATOR_STATUSES, ind.id

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from stoke_opendata.catalogue.period_forms import convert
+from stoke_opendata.catalogue.periods import convert
 from stoke_opendata.validate.validator import fix_path, validate_paths
 
 HEADER = "indicator_id,area_code,area_name,period,value,lower_ci,upper_ci,numerator,denominator,status,source,notes"

@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from stoke_opendata.package.charts import ChartSpec, Series, draw, unit_label
+from stoke_opendata.catalogue.units import axis_label
+from stoke_opendata.package.charts import ChartSpec, Series, draw
 
 SPEC = ChartSpec(
     title="Healthy life expectancy at birth (female)",
@@ -50,7 +51,7 @@ def test_a_single_point_without_comparator_or_target_still_draws(tmp_path):
 
 
 def test_unit_labels_and_bad_format():
-    assert unit_label("percent") == "Per cent (%)"
-    assert unit_label("new_unit") == "New unit"
+    assert axis_label("percent") == "Per cent (%)"
+    assert axis_label("new_unit") == "New unit"
     with pytest.raises(ValueError, match="png or svg"):
         draw(SPEC, "x.gif", "gif")

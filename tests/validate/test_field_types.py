@@ -4,9 +4,10 @@ frictionless's own field readers, cell by cell; constraint values are read in th
 import frictionless
 import pytest
 
+from stoke_opendata.catalogue.casting import CastError, reader
 from stoke_opendata.validate.tables.csv_reader import read_csv
 from stoke_opendata.validate.tableschema.check import check_structure
-from stoke_opendata.validate.tableschema.field_types import BadConstraint, constraint_value, python_reader
+from stoke_opendata.validate.tableschema.field_types import constraint_value
 from stoke_opendata.validate.tableschema.schema_errors import schema_problems
 
 # (field descriptor, cells): each cell is a type-error for us exactly when frictionless's reader says None
@@ -45,7 +46,7 @@ def test_type_errors_are_exactly_frictionless_ones(tmp_path, descriptor, cells):
     spec = {"name": "x", **descriptor}
     theirs = frictionless.Field.from_descriptor(spec).create_value_reader()
     expected_bad = {c for c in cells if theirs(c) is None}
-    ours_reader = python_reader(spec)
+    ours_reader = reader(spec)
     assert {c for c in cells if ours_reader(c) is None} == expected_bad
     # the whole column path (polars fast path, then the slow path for what it missed)
     path = tmp_path / "t.csv"
@@ -87,7 +88,7 @@ def test_constraint_values_written_as_strings_are_read_in_the_fields_type(tmp_pa
 
 def test_a_constraint_value_not_of_the_type_is_a_field_error_not_a_crash(tmp_path):
     spec = {"name": "n", "type": "number", "constraints": {"minimum": "low", "enum": ["1", "one"]}}
-    with pytest.raises(BadConstraint):
+    with pytest.raises(CastError):
         constraint_value(spec, "low")
     problems = schema_problems({"fields": [spec]}, "t.csv")
     assert [p.code for p in problems] == ["field-error", "field-error"]

@@ -19,7 +19,7 @@ from types import ModuleType
 
 from stoke_opendata.validate.checks.base import ATTRIBUTES, REGISTRY, Check, Context, RowCheck, Rule, declare, fmt, register, run_row_checks  # noqa: F401
 from stoke_opendata.validate.problems import Problem
-from stoke_opendata.catalogue.vocabulary import RATE_MULTIPLIERS, UNITS
+from stoke_opendata.catalogue.units import RATE_MULTIPLIERS, UNITS, Unit
 
 ENTRY_POINTS = "stoke_opendata.checks"
 NOT_CHECKS = {"base", "pandera_adapter"}  # the machinery, not checks
@@ -104,7 +104,8 @@ def definition_of(indicator) -> dict:
     """The attributes the checks need from one indicator definition (an Indicator or a dict-like row)."""
     get = (lambda k: indicator.get(k)) if isinstance(indicator, dict) else (lambda k: getattr(indicator, k, None))
     unit = get("unit")
-    unit_min, unit_max, integer, _ = UNITS.get(unit, (None, None, False, ""))
+    known = UNITS.get(unit, Unit(None, None, False, "", ""))
+    unit_min, unit_max, integer = known.minimum, known.maximum, known.integer
     minimum = get("minimum")
     maximum = get("maximum")
     return {

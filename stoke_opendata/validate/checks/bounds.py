@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stoke_opendata.validate.checks.base import Rule, RowCheck, fmt, register
-from stoke_opendata.catalogue.vocabulary import UNITS
+from stoke_opendata.catalogue.units import description
 
 
 @register
@@ -37,7 +37,7 @@ class Bounds(RowCheck):
         else:
             where = f"above {fmt(high)}, the largest"
         message = f"{rule.column} {fmt(value)} is {where} a {unit} figure can be (indicator {record['indicator_id']})"
-        hint = UNITS.get(unit, (None, None, False, f"check the figure and its unit ({unit})"))[3]
+        hint = description(unit, f"check the figure and its unit ({unit})")
         if unit == "percent" and value is not None and 0 < value <= 1 and rule.column == "value":
             hint = f"write percentages as 0-100: {fmt(round(value * 100, 6))}, not {fmt(value)}"
         return message, f"expected {hint}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 
+from stoke_opendata.catalogue.casting import FIELD_TYPES
 from stoke_opendata.validate.checks.base import ATTRIBUTES, REGISTRY, Context, RowCheck
 from stoke_opendata.validate.problems import CODES, Problem
 
@@ -29,11 +30,14 @@ BUILTIN_CODES = {"column_in_dataframe": "missing-label", "column_in_schema": "ex
 
 
 def _polars_type(pl, ftype: str):
-    return {"number": pl.Float64, "integer": pl.Int64, "year": pl.Int64, "boolean": pl.Boolean, "date": pl.Date, "datetime": pl.Datetime}.get(ftype, pl.String)
+    """The column's polars dtype, from the one type table (catalogue/casting.py)."""
+    name = FIELD_TYPES.get(ftype, FIELD_TYPES["string"]).polars
+    return getattr(pl, name) if name else pl.String
 
 
 def _pandas_type(ftype: str):
-    return {"number": "float64", "integer": "Int64", "year": "Int64", "boolean": "boolean", "date": "datetime64[ns]", "datetime": "datetime64[ns]"}.get(ftype, str)
+    name = FIELD_TYPES.get(ftype, FIELD_TYPES["string"]).pandas
+    return str if name == "str" else name
 
 
 def build_schema(table_schema: dict, definitions: dict[str, dict], references=None, backend: str = "polars", name: str = "observations", history=None, checks=()):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stoke_opendata.validate.checks.base import Rule, RowCheck, register
-from stoke_opendata.catalogue.vocabulary import PERIOD_FORMATS
+from stoke_opendata.catalogue.periods import FORMS, convert
 
 
 @register
@@ -25,7 +25,7 @@ class PeriodFormat(RowCheck):
             .unnest("_pair").filter(frequency.is_not_null())
             .with_columns(frequency.cast(pl.String), form.cast(pl.String)).collect()
         )
-        fits = {name: period.str.contains(pattern) for name, (pattern, _example) in PERIOD_FORMATS.items()}
+        fits = {name: period.str.contains(f.pattern) for name, f in FORMS.items()}
         bad_pairs = pairs.filter(
             pl.any_horizontal([(frequency == name) & ~ok for name, ok in fits.items()])
             & ~pl.any_horizontal([(form == name) & ok for name, ok in fits.items()]).fill_null(False))
@@ -36,13 +36,11 @@ class PeriodFormat(RowCheck):
         return [Rule("period-format", "period", period.is_not_null() & expr)]
 
     def describe(self, rule, record):
-        from stoke_opendata.catalogue.period_forms import convert
-
         frequency = record["_frequency"]
         form = record.get("_period_form")
         forms = [frequency] + ([form] if form and form != frequency else [])
         shown = " or ".join(f.replace("_", " ") for f in forms)
-        examples = " or ".join(PERIOD_FORMATS[f][1] for f in forms)
+        examples = " or ".join(FORMS[f].example for f in forms)
         fixed = next((c for c in (convert(record["period"], f) for f in reversed(forms)) if c), None)
         hint = f"write {fixed!r} (`validate --fix` rewrites it)" if fixed else f"write {shown} periods like {examples}"
         return (f"period {record['period']!r} does not fit the period form of {record['indicator_id']} ({shown})", hint)

@@ -6,7 +6,8 @@ import re
 
 from stoke_opendata.validate.problems import Problem
 from stoke_opendata.validate.tables.table import ROW
-from stoke_opendata.validate.tableschema.field_types import NATIVE, BadConstraint, constraint_value, dtype, needs_reading, python_reader
+from stoke_opendata.catalogue.casting import CastError, reader
+from stoke_opendata.validate.tableschema.field_types import NATIVE, constraint_value, dtype, needs_reading
 from stoke_opendata.validate.tableschema.hints import enum_hint, pattern_hint, type_hint
 
 
@@ -39,7 +40,7 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
         if isinstance(constraints.get("enum"), list):
             try:
                 options = [constraint_value(spec, o) for o in constraints["enum"]]
-            except BadConstraint:
+            except CastError:
                 options = None  # reported as a field-error by schema_errors
             if options is not None and not needs_reading(spec):
                 enums[name] = options
@@ -51,7 +52,7 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
                 continue
             try:
                 bound = constraint_value(spec, constraints[constraint])
-            except BadConstraint:
+            except CastError:
                 continue  # reported as a field-error by schema_errors
             if native and needs_reading(spec):
                 exprs[f"{name}|constraint-error|{constraint}"] = ok & getattr(typed_col, compare)(pl.lit(bound, dtype=dtype(pl, spec)))
@@ -138,8 +139,8 @@ def _python_bound_failures(pl, column, spec, constraint, bound, invalid) -> list
     """The distinct texts of a column whose values break a bound, compared in Python with frictionless's
     values (for types with no polars dtype: time, duration...). A bound that cannot be compared with the
     values is a field-error reported by schema_errors, not a crash."""
-    reader = python_reader(spec)
-    limit = reader(bound if isinstance(bound, str) else str(bound))
+    read = reader(spec)
+    limit = read(bound if isinstance(bound, str) else str(bound))
     if limit is None:
         return []
     bad = []
@@ -147,7 +148,7 @@ def _python_bound_failures(pl, column, spec, constraint, bound, invalid) -> list
     for text in column.drop_nulls().unique().to_list():
         if text in skip:
             continue
-        value = reader(text)
+        value = read(text)
         try:
             broken = {"minimum": value < limit, "maximum": value > limit, "exclusiveMinimum": value <= limit, "exclusiveMaximum": value >= limit}[constraint]
         except TypeError:

@@ -3,7 +3,7 @@
 Two paths, one meaning. The fast path is a polars cast for the plain forms of the common types (a number
 `61.3`, an integer, a `YYYY-MM-DD` date, a `YYYY-MM-DDTHH:MM:SS` datetime...), which covers every cell of a
 well-made file. Every distinct value the fast path could not read goes through the slow path: frictionless's
-own rules, in Python (`python_reader`). So a cell is a type-error exactly when frictionless would say so
+own rules, in Python (`catalogue.casting.reader`, the one caster). So a cell is a type-error exactly when frictionless would say so
 (`2020-01-01T15:00:00+01:00`, ` 42` with its padding, `2020-1` as a yearmonth, an integer past 2^63 are
 values, `61.3 %` is not), while a million plain cells never leave polars. Only the few failing distinct
 values cost Python time (frictionless itself is imported only for the types whose rules we take from it:
@@ -19,23 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from decimal import Decimal
-from typing import Callable
 
+from stoke_opendata.catalogue.casting import CastError, false_values, field_format, field_type, not_a, reader, true_values
 from stoke_opendata.validate.tables.table import ROW
 
-TYPES = ("string", "number", "integer", "boolean", "object", "array", "list", "date", "time", "datetime", "year", "yearmonth", "duration", "geopoint", "geojson", "any")
-TRUE_VALUES = ["true", "True", "TRUE", "1"]
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
 # the types whose typed column has a polars dtype of its own (others hold canonical text)
 NATIVE = ("number", "integer", "year", "boolean", "date", "datetime", "yearmonth")
-_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")  # frictionless's bareNumber: false pattern
-
-
-def field_format(spec: dict) -> str:
-    fmt = spec.get("format") or "default"
-    return fmt[4:] if isinstance(fmt, str) and fmt.startswith("fmt:") else fmt
 
 
 def needs_reading(spec: dict) -> bool:
@@ -44,21 +33,16 @@ def needs_reading(spec: dict) -> bool:
 
 
 def dtype(pl, spec: dict):
-    ftype = spec.get("type", "string")
-    return {
-        "number": pl.Float64,
-        "integer": pl.Int64,
-        "year": pl.Int64,
-        "boolean": pl.Boolean,
-        "date": pl.Date,
-        "datetime": pl.Datetime("us"),
-        "yearmonth": pl.Int64,
-    }.get(ftype, pl.String)
+    """The typed column's dtype: casting.FIELD_TYPES's, and a yearmonth as its month number (for keys)."""
+    if spec.get("type") == "yearmonth":
+        return pl.Int64
+    name = field_type(spec).polars
+    return pl.Datetime("us") if name == "Datetime" else getattr(pl, name) if name else pl.String
 
 
 def fast_cast(pl, column: str, spec: dict):
     """A polars expression reading the plain forms of the field's type (null where it cannot), or None when
-    the type has no fast path (every distinct value then goes through python_reader)."""
+    the type has no fast path (every distinct value then goes through casting.reader)."""
     ftype = spec.get("type", "string")
     fmt = field_format(spec)
     col = pl.col(column)
@@ -73,8 +57,7 @@ def fast_cast(pl, column: str, spec: dict):
     if ftype == "year":
         return pl.when(col.str.contains(r"^\d{4}$")).then(col.cast(pl.Int64, strict=False)).otherwise(None)
     if ftype == "boolean":
-        trues = [str(v) for v in spec.get("trueValues", TRUE_VALUES)]
-        falses = [str(v) for v in spec.get("falseValues", FALSE_VALUES)]
+        trues, falses = true_values(spec), false_values(spec)
         return pl.when(col.is_in(trues)).then(True).when(col.is_in(falses)).then(False).otherwise(None)
     # dates and datetimes: polars's parser is more lenient than Python's strptime/isoparse (it takes a
     # leading space), so the fast path reads only the plain form and leaves the rest to the slow path;
@@ -94,111 +77,8 @@ def fast_cast(pl, column: str, spec: dict):
 # ---------------------------------------------------------------------------------------------- slow path
 
 
-def python_reader(spec: dict) -> Callable[[str], object]:
-    """frictionless's value reader for the field: the value, or None when the text is not of the type. The
-    simple types are a few lines of the standard library (their rules copied from frictionless 5's fields/*.py;
-    tests/validate/test_field_types.py checks they agree with frictionless's own readers); the rest are frictionless's."""
-    ftype = spec.get("type", "string")
-    fmt = field_format(spec)
-    if ftype == "integer":
-        bare = spec.get("bareNumber", True) is not False
-
-        def read_integer(cell):
-            cell = cell.strip()
-            if not bare:
-                cell = _BARE.sub("", cell)
-            try:
-                return int(cell)
-            except ValueError:
-                return None
-
-        return read_integer
-    if ftype == "number":
-        bare = spec.get("bareNumber", True) is not False
-        group = spec.get("groupChar", "")
-        decimal = spec.get("decimalChar", ".")
-        processed = any(k in spec for k in ("groupChar", "decimalChar", "bareNumber"))
-
-        def read_number(cell):
-            cell = cell.strip()
-            if processed:
-                if not bare:
-                    cell = _BARE.sub("", cell)
-                cell = cell.replace(group, "")
-                if decimal != "." and "." in cell:
-                    return None
-                cell = cell.replace(decimal, ".")
-            try:
-                return Decimal(cell)
-            except ArithmeticError:
-                return None
-
-        return read_number
-    if ftype == "year":
-
-        def read_year(cell):
-            if len(cell) != 4:
-                return None
-            try:
-                value = int(cell)
-            except ValueError:
-                return None
-            return value if 0 <= value <= 9999 else None
-
-        return read_year
-    if ftype == "boolean":
-        mapping = {str(v): True for v in spec.get("trueValues", TRUE_VALUES)}
-        mapping.update({str(v): False for v in spec.get("falseValues", FALSE_VALUES)})
-        return mapping.get
-    if ftype == "yearmonth":
-
-        def read_yearmonth(cell):
-            try:
-                year, month = cell.split("-")
-                year, month = int(year), int(month)
-            except ValueError:
-                return None
-            return (year, month) if 1 <= month <= 12 else None
-
-        return read_yearmonth
-    if ftype == "date" and fmt != "any":
-        pattern = "%Y-%m-%d" if fmt == "default" else fmt
-
-        def read_date(cell):
-            try:
-                return dt.datetime.strptime(cell, pattern).date()
-            except ValueError:
-                return None
-
-        return read_date
-    if ftype in ("string", "any") and fmt == "default":
-        return lambda cell: cell
-    return _frictionless_reader(spec)
-
-
-def _frictionless_reader(spec: dict):
-    import frictionless
-
-    descriptor = {k: v for k, v in spec.items() if k not in ("constraints",)}
-    descriptor.setdefault("name", "field")
-    try:
-        reader = frictionless.Field.from_descriptor(descriptor).create_value_reader()
-    except frictionless.FrictionlessException:
-        # a field frictionless cannot read here: an invalid descriptor (schema_errors reports it) or a
-        # format needing an optional package (wkt needs frictionless[wkt]): its cells are not type-checked
-        return lambda cell: cell
-
-    def read(cell):
-        try:
-            return reader(cell)
-        except Exception:  # a reader that raises on odd input: not a value of the type
-            return None
-
-    return read
-
-
 def typed_value(spec: dict, value):
-    """A python_reader value as the typed column holds it."""
+    """A casting.reader value as the typed column holds it."""
     ftype = spec.get("type", "string")
     if value is None:
         return None
@@ -251,10 +131,10 @@ def read_columns(pl, raw, specs: dict, present: set[str]):
         if values is None or values.len() == 0:
             continue
         spec = specs[name]
-        reader = python_reader(spec)
+        read = reader(spec)
         keys, typed_values, bad = [], [], []
         for text in values.to_list():
-            value = reader(text)
+            value = read(text)
             if value is None:
                 bad.append(text)
             else:
@@ -276,10 +156,6 @@ def read_columns(pl, raw, specs: dict, present: set[str]):
 # ---------------------------------------------------------------------------------------------- constraints
 
 
-class BadConstraint(ValueError):
-    """A constraint's value that cannot be read as its field's type (a field-error, not a crash)."""
-
-
 def constraint_value(spec: dict, value):
     """A minimum/maximum/enum value in the field's typed form: the spec says constraint values are written in
     the field's type, and a string is cast as a cell would be ("minimum": "-99.99" on a number field)."""
@@ -287,15 +163,15 @@ def constraint_value(spec: dict, value):
     if ftype in ("string", "any") and field_format(spec) == "default":
         return value if isinstance(value, str) else str(value)
     if isinstance(value, bool) and ftype != "boolean":
-        raise BadConstraint(f"{value!r} is not a {ftype}")
+        raise not_a(spec, value)
     if isinstance(value, (int, float)) and ftype in ("number", "integer", "year"):
         if ftype in ("integer", "year") and isinstance(value, float) and not value.is_integer():
-            raise BadConstraint(f"{value!r} is not a whole number")
+            raise CastError(f"{value!r} is not a whole number")
         return float(value) if ftype == "number" else int(value)
     if isinstance(value, bool) and ftype == "boolean":
         return value
     text = value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else str(value)
-    read = python_reader(spec)(text)
+    read = reader(spec)(text)
     if read is None:
-        raise BadConstraint(f"{value!r} is not a {ftype}")
+        raise not_a(spec, value)
     return typed_value(spec, read)

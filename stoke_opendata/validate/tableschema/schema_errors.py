@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from stoke_opendata.validate.problems import Problem
-from stoke_opendata.validate.tableschema.field_types import TYPES, BadConstraint, constraint_value
+from stoke_opendata.catalogue.casting import TYPES, CastError
+from stoke_opendata.validate.tableschema.field_types import constraint_value
 
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 # the formats frictionless 5 accepts where the type restricts them (dates and times take any strptime pattern)
@@ -110,13 +111,13 @@ def _field_problems(name: str, spec: dict, field_error) -> None:
             for option in constraints["enum"]:
                 try:
                     constraint_value(spec, option)
-                except BadConstraint:
+                except CastError:
                     field_error(name, f"the enum value {option!r} is not a {ftype}", f"write every enum value as a {ftype}")
     for key in BOUNDS:
         if key in constraints:
             try:
                 constraint_value(spec, constraints[key])
-            except BadConstraint:
+            except CastError:
                 field_error(name, f"the {key} {constraints[key]!r} is not a {ftype}", f"write the {key} as a {ftype}")
     for key in LENGTHS:
         if key in constraints and (not isinstance(constraints[key], int) or isinstance(constraints[key], bool) or constraints[key] < 0):
