@@ -5,18 +5,13 @@ import json
 
 import pytest
 
+from stoke_opendata.validate.checks.base import OBSERVATIONS_HEADER, REGISTRY
 from stoke_opendata.validate.problems import package_codes
 from stoke_opendata.validate.validator import validate_package, validate_paths
 from validation_fixtures import CATALOGUE, GOOD, HEADER, codes, row, write_csv, write_xlsx
 
 CODES = package_codes()  # the checks' codes too (not those a test gives for one run)
 
-SERIES = [f"employment-rate,E06000021,Stoke-on-Trent,{y},{v},,,,,final,APS," for y, v in zip(range(2015, 2023), (66.0, 66.4, 67.1, 66.8, 67.5, 66.9, 67.2, 6.7))]
-GAP = [
-    GOOD[2],
-    "healthy-life-expectancy-male,E92000001,England,2018-20,63.1,,,,,final,OHID,",
-    "healthy-life-expectancy-male-gap,E06000021,Stoke-on-Trent,2018-20,9.9,,,,,final,OHID,",
-]
 
 # code -> (rows, header) that trigger it
 TRIGGERS = {
@@ -32,20 +27,16 @@ TRIGGERS = {
     "constraint-error": ([row(0, status="Final")], HEADER),
     "primary-key": ([GOOD[0], row(0, value="68.2")], HEADER),
     "foreign-key": ([row(0, indicator_id="employment-rates")], HEADER),
-    "out-of-bounds": ([row(0, value="104.2", lower_ci="", upper_ci="")], HEADER),
-    "ci-order": ([row(0, lower_ci="70.0", upper_ci="66.2")], HEADER),
-    "numerator-exceeds-denominator": ([row(5, numerator="100000", denominator="1200")], HEADER),
-    "rate-inconsistent": ([row(5, value="1500")], HEADER),
-    "period-format": ([row(3, period="2023-24")], HEADER),
-    "value-missing": ([row(0, value="", lower_ci="", upper_ci="")], HEADER),
-    "not-integer": ([row(3, value="1045.5")], HEADER),
-    "outlier": (SERIES, HEADER),
-    "gap-inconsistent": (GAP, HEADER),
     "guessed-delimiter": ([r.replace(",", ";") for r in GOOD], HEADER.replace(",", ";")),
     "guessed-encoding": ([row(4, notes="£552 a week")], HEADER),
     "status-assumed-final": ([row(0, status="")], HEADER),
     "no-data-rows": ([], HEADER),
 }
+assert OBSERVATIONS_HEADER == HEADER  # the examples are written in the published columns
+# each registered check's own examples (Check.examples): a check added to the package brings its triggers
+CHECK_EXAMPLES = {code: (list(rows), OBSERVATIONS_HEADER) for check in REGISTRY for code, rows in check.examples.items()}
+assert not set(CHECK_EXAMPLES) & set(TRIGGERS), "a code triggered twice"
+TRIGGERS.update(CHECK_EXAMPLES)
 CSV_ONLY = {"guessed-delimiter", "guessed-encoding", "missing-cell"}  # a workbook has every cell, and no encoding
 AREAS = "area_code,area_name,area_type,parent_code,notes"
 SCHEMA_TRIGGERS = {"unique-error": (["E06000021,Stoke-on-Trent,local_authority,,", "E06000021,Stoke,local_authority,,"], AREAS, "areas")}

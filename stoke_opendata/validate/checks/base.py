@@ -13,6 +13,8 @@ from stoke_opendata.validate.problems import GUIDE, Problem, register_code
 from stoke_opendata.validate.tables.table import ROW
 
 REGISTRY: list["Check"] = []
+# the columns a check's `examples` rows are written in
+OBSERVATIONS_HEADER = "indicator_id,area_code,area_name,period,value,lower_ci,upper_ci,numerator,denominator,status,source,notes"
 
 # The indicator attributes a check can read on each row of ctx.frame: definition key -> (column, polars type
 # name). The fast engine (checks.build_context) and the pandera schema (pandera_adapter) both join them on.
@@ -77,6 +79,10 @@ class Check:
 
     codes: dict[str, tuple[str, str]] = {}
     guide: dict[str, tuple[str, str]] = {}
+    # code -> data rows of an observations CSV (the published columns in order, see OBSERVATIONS_HEADER)
+    # that make the check emit the code: the test suite validates each, so a check added to this package
+    # is tested for every code it declares without editing a test
+    examples: dict[str, tuple[str, ...]] = {}
     columns: tuple[str, ...] = ()
     layer = "meaning"
     order = 0

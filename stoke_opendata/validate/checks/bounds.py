@@ -11,6 +11,9 @@ class Bounds(RowCheck):
     codes = {"out-of-bounds": ("error", "a figure outside what the indicator's unit allows")}
     guide = {"out-of-bounds": ("outside what the unit allows (percent 0-100, years 0-120, counts and rates not negative, the indicator's own minimum/maximum)",
                                "write percentages as 0-100: 61.3, not 0.613")}
+    examples = {
+        "out-of-bounds": ("employment-rate,E06000021,Stoke-on-Trent,2023,104.2,,,,,final,APS Jan-Dec 2023,",),
+    }
     columns = ("indicator_id",)
 
     def rules(self, ctx):

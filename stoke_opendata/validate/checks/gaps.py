@@ -57,6 +57,13 @@ class GapConsistency(Check):
     codes = {"gap-inconsistent": ("warning", "a 'gap' figure that disagrees with the local and comparator figures")}
     guide = {"gap-inconsistent": ("a gap indicator (`x-gap`, `x-gap-to-uk`, `gap-x`, `stem-gap-qualifier`) whose value is not |local - comparator| of its base indicator for the same period",
                                   "the gap should be 7.2, or correct the local or comparator figure")}
+    examples = {
+        "gap-inconsistent": (
+            "healthy-life-expectancy-male,E06000021,Stoke-on-Trent,2018-20,55.9,54.1,57.7,,,final,OHID Fingertips,",
+            "healthy-life-expectancy-male,E92000001,England,2018-20,63.1,,,,,final,OHID,",
+            "healthy-life-expectancy-male-gap,E06000021,Stoke-on-Trent,2018-20,9.9,,,,,final,OHID,",
+        ),
+    }
     columns = ("indicator_id", "area_code", "period", "value")
 
     def run(self, ctx):

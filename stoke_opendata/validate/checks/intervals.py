@@ -9,6 +9,9 @@ from stoke_opendata.validate.checks.base import Rule, RowCheck, fmt, register
 class ConfidenceInterval(RowCheck):
     codes = {"ci-order": ("error", "confidence limits not around the value (lower_ci <= value <= upper_ci)")}
     guide = {"ci-order": ("confidence limits not around the value", "the limits look swapped: smaller in lower_ci")}
+    examples = {
+        "ci-order": ("employment-rate,E06000021,Stoke-on-Trent,2023,68.1,70.0,66.2,,,final,APS Jan-Dec 2023,",),
+    }
     columns = ("value", "lower_ci", "upper_ci")
 
     def rules(self, ctx):

@@ -23,6 +23,18 @@ class Outliers(Check):
     codes = {"outlier": ("warning", "a value far outside its series' history")}
     guide = {"outlier": ("more than 5 standard deviations (floor: 10% of the mean) from the mean of the other figures of the same indicator and area (bundled data and the submission; at least 5 figures)",
                          "check the unit and decimal point; if right, say why in notes")}
+    examples = {
+        "outlier": (
+            "employment-rate,E06000021,Stoke-on-Trent,2015,66.0,,,,,final,APS,",
+            "employment-rate,E06000021,Stoke-on-Trent,2016,66.4,,,,,final,APS,",
+            "employment-rate,E06000021,Stoke-on-Trent,2017,67.1,,,,,final,APS,",
+            "employment-rate,E06000021,Stoke-on-Trent,2018,66.8,,,,,final,APS,",
+            "employment-rate,E06000021,Stoke-on-Trent,2019,67.5,,,,,final,APS,",
+            "employment-rate,E06000021,Stoke-on-Trent,2020,66.9,,,,,final,APS,",
+            "employment-rate,E06000021,Stoke-on-Trent,2021,67.2,,,,,final,APS,",
+            "employment-rate,E06000021,Stoke-on-Trent,2022,6.7,,,,,final,APS,",
+        ),
+    }
     columns = ("indicator_id", "area_code", "value")
 
     def run(self, ctx):

@@ -10,6 +10,9 @@ from stoke_opendata.catalogue.periods import FORMS, convert
 class PeriodFormat(RowCheck):
     codes = {"period-format": ("error", "period not written the way the indicator's frequency requires")}
     guide = {"period-format": ("period not written as the indicator's frequency requires", "write financial-year periods like 2023/24")}
+    examples = {
+        "period-format": ("children-in-care,E06000021,Stoke-on-Trent,2023-24,1045,,,,,provisional,DfE CLA,",),
+    }
     columns = ("indicator_id", "period")
 
     def rules(self, ctx):

@@ -20,6 +20,10 @@ class RateParts(RowCheck):
         "rate-inconsistent": ("value differs from numerator / denominator x 100 (percent) or x 1,000 / 10,000 / 100,000 (rates), beyond rounding (0.051 + 0.5%)",
                               "write 61.3, or correct the parts (age-standardised: leave them blank)"),
     }
+    examples = {
+        "numerator-exceeds-denominator": ("smoking-attributable-admissions,E06000021,Stoke-on-Trent,2022/23,1200.0,,,100000,1200,final,OHID,",),
+        "rate-inconsistent": ("smoking-attributable-admissions,E06000021,Stoke-on-Trent,2022/23,1500,,,1200,100000,final,OHID,",),
+    }
     columns = ("indicator_id", "numerator", "denominator")
     show = ("value", "numerator", "denominator", "_integer")
 

@@ -9,6 +9,9 @@ from stoke_opendata.validate.checks.base import Rule, RowCheck, fmt, register
 class ValuePresent(RowCheck):
     codes = {"value-missing": ("error", "no value, but the status is not 'suppressed'")}
     guide = {"value-missing": ("value blank but status is not `suppressed`", "give the figure, or set status to 'suppressed'")}
+    examples = {
+        "value-missing": ("employment-rate,E06000021,Stoke-on-Trent,2023,,,,,,final,APS Jan-Dec 2023,",),
+    }
     columns = ("value", "status")
     show = ("status",)
 
@@ -30,6 +33,9 @@ class ValuePresent(RowCheck):
 class WholeNumbers(RowCheck):
     codes = {"not-integer": ("error", "a count or rank that is not a whole number")}
     guide = {"not-integer": ("a count or rank that is not whole", "write 1045, not 1045.5")}
+    examples = {
+        "not-integer": ("children-in-care,E06000021,Stoke-on-Trent,2023/24,1045.5,,,,,provisional,DfE CLA,",),
+    }
     columns = ("indicator_id", "value")
 
     def rules(self, ctx):
