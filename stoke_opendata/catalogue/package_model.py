@@ -265,7 +265,7 @@ def descriptor_path(path) -> Path:
 def read_datapackage(path, *, self_contained: bool = False) -> DataPackage:
     """The data package at `path` (a folder holding datapackage.json, or a descriptor file). Refused in one
     line (exit 2): no descriptor, one over 10 MB, one that is not UTF-8 JSON/YAML, not an object with a
-    'resources' list, a resource that is not an object, two resources of one name. Paths are guarded when a
+    'resources' list, a resource that is not an object. Paths are guarded when a
     reader resolves them (`Resource.file`, `check_paths`)."""
     given = Path(path)
     descriptor_file = descriptor_path(given)
@@ -286,9 +286,5 @@ def as_package(descriptor, path, *, self_contained: bool = False, label: str | N
     for index, raw in enumerate(descriptor["resources"]):
         if not isinstance(raw, dict):
             raise InputError("a resource must be an object", where=f"{package.shown}: resources[{index}]")
-        resource = Resource(package, index, raw)
-        if any(resource.name == known.name for known in package.resources):
-            raise InputError(f"two resources are named {resource.name!r}; each resource needs its own name",
-                             where=resource.where)
-        package.resources.append(resource)
+        package.resources.append(Resource(package, index, raw))
     return package

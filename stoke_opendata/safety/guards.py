@@ -1,11 +1,11 @@
-"""Safe reading of untrusted input: descriptor paths that stay in their folder, and size limits.
+"""Safe reading of untrusted input: size limits, and the descriptor checks built on the package model.
 
-A data package descriptor is a file a stranger may hand us. Its resource paths must not read files
-outside its folder (`../../etc/passwd`, `/etc/passwd`, a symlink pointing out), and must not make us
-fetch a URL (server-side request forgery, or simply a surprise download) unless remote data is
-explicitly allowed by the caller (`allow_remote=True`; no command does so today: `validate` reports a
-remote resource as skipped); the check is made on the text, so no request is ever made to a refused URL.
-Oversized input is refused from os.stat and a streaming read, never by reading the whole file first.
+A data package descriptor is a file a stranger may hand us. Its paths must not read files outside its folder
+(`../../etc/passwd`, `/etc/passwd`, a symlink pointing out) or make us fetch a URL; that guard is the
+package model's (catalogue/package_model.resolve_path), the one every reader of a package goes through, and
+the functions here (`resolve_resource_path`, `check_descriptor`, `load_descriptor`) apply it to a folder
+that shares nothing. Oversized input is refused from os.stat and a streaming read, never by reading the
+whole file first.
 
 Limits are configurable (environment variables, docs/safety.md):
 STOKE_OPENDATA_MAX_FILE_MB (default 200), STOKE_OPENDATA_MAX_LINE_BYTES (default 1 MiB),

@@ -75,6 +75,8 @@ def read_resources(path: str | Path) -> Resources:
     specs, skipped = [], []
     for resource in package.resources:
         name, data_path = resource.name, resource.path
+        if any(name == known.name for known in [*specs, *skipped]):
+            raise InputError(f"two resources are named {name!r}; each resource needs its own name", where=resource.where)
         data_shown = os.path.normpath(str(base / data_path)) if isinstance(data_path, str) and "://" not in data_path else f"{shown}: {name}"
         reason = _unsupported(resource.raw)
         if reason is None and resource.remote and not data_path.lower().startswith("file:"):
