@@ -51,13 +51,12 @@ def _indicators_of(folder: Path) -> set[str]:
     million-row dataset costs a fraction of a second, not a million dicts."""
     import polars as pl
 
-    from stoke_opendata.catalogue.datasets import read_json_object
+    from stoke_opendata.catalogue.package_model import read_datapackage
 
     ids: set[str] = set()
-    descriptor = read_json_object(folder / "datapackage.json")
-    for resource in descriptor.get("resources") or []:
-        if isinstance(resource, dict) and resource.get("name") in ("observations", "targets") and isinstance(resource.get("path"), str):
-            path = folder / resource["path"]
+    for resource in read_datapackage(folder).resources:
+        if resource.raw.get("name") in ("observations", "targets") and isinstance(resource.path, str):
+            path = resource.file()  # the model's guard: a path out of the dataset's folder is refused
             if path.is_file():
                 column = pl.read_csv(path, columns=["indicator_id"], infer_schema=False)["indicator_id"]
                 ids |= set(column.drop_nulls().unique().to_list())
@@ -87,8 +86,9 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
     from stoke_opendata.accept import provenance as prov
     from stoke_opendata.accept import revisions as rev
     from stoke_opendata.accept.lock import dataset_lock
-    from stoke_opendata.catalogue.datasets import dataset_dir, read_json_object
+    from stoke_opendata.catalogue.datasets import dataset_dir
     from stoke_opendata.catalogue.definitions import load_catalogue
+    from stoke_opendata.catalogue.package_model import read_datapackage
     from stoke_opendata.hashing import sha256_file
     from stoke_opendata.validate.validator import load_schema, validate_paths
 
@@ -136,7 +136,7 @@ def accept(files, into: str, *, sheet=None, dry_run=False, by=None, reason=None,
         new_revisions = rev.new_rows(plan.revised, when=when, who=who or "", why=(reason or "").strip(),
                                      sources=sources, already=applying.read_revisions(folder))
         trace = prov.new_rows(plan, when=when, who=prov.who_accepts(who), why=(reason or "").strip(), sources=sources)
-        descriptor = read_json_object(folder / applying.DESCRIPTOR)
+        descriptor = read_datapackage(folder).descriptor
         result.written = applying.apply_plan(plan, folder, new_revisions, descriptor, trace)
         result.applied = True
         result.revisions = new_revisions.height

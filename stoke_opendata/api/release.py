@@ -99,7 +99,7 @@ def build_residents_site(package_dirs=(), out="site", *, portal: str | None = No
     from stoke_opendata.catalogue import paths
     from stoke_opendata.errors import InvalidDataError
     from stoke_opendata.site.build import build_site
-    from stoke_opendata.site.model import read_package
+    from stoke_opendata.catalogue.package_model import read_datapackage
 
     with tempfile.TemporaryDirectory(prefix="stoke-site-packages-") as work:
         dirs = [str(d) for d in package_dirs]
@@ -112,7 +112,7 @@ def build_residents_site(package_dirs=(), out="site", *, portal: str | None = No
                 raise InvalidDataError(f"refused: dataset(s) {', '.join(bad)} fail validation; run "
                                        "`stoke-opendata validate`", where="datasets/")
             dirs = [str(b.directory) for b in packaged.built]
-        names = [read_package(Path(d)).name for d in dirs]
+        names = [read_datapackage(d, self_contained=True).name for d in dirs]
         portal_url, datasets = portal_datasets(portal, names)
         result = build_site([Path(d) for d in dirs], Path(out), portal_url=portal_url, portal_datasets=datasets,
                             disagreements=paths.home() / "docs" / "disagreements.md", as_of=date.today(),

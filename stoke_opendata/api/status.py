@@ -38,8 +38,10 @@ class StatusReport:
 
 
 def _hashes(package_dir: Path) -> dict[str, str]:
-    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
-    return {r.get("path"): r.get("hash") for r in descriptor.get("resources") or [] if isinstance(r.get("path"), str)}
+    from stoke_opendata.catalogue.package_model import read_datapackage
+
+    package = read_datapackage(package_dir, self_contained=True)
+    return {r.path: r.raw.get("hash") for r in package.resources if isinstance(r.path, str)}
 
 
 def _waiting(built: dict[str, Path]) -> dict[str, list[str]]:

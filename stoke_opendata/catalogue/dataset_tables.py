@@ -1,9 +1,10 @@
 """A source dataset's tables, read as text: observations, targets and the catalogue its descriptor points at.
 
 Packaging and the progress report both need a bundled dataset's rows and schemas, resolved the way its
-datapackage.json says (`../../schemas/indicators.csv`, `../../schemas/observations.schema.json`).
-Reading is standard library only (csv, json): the values are copied, not reinterpreted, so nothing is
-lost between the source and the package.
+datapackage.json says (`../../schemas/indicators.csv`, `../../schemas/observations.schema.json`), through the
+package model (package_model), whose guard allows those shared schemas and nothing else outside the folder.
+Reading is standard library only (csv, json): the values are copied, not reinterpreted, so nothing is lost
+between the source and the package.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stoke_opendata.catalogue import paths
-from stoke_opendata.catalogue.datasets import read_json_object
+from stoke_opendata.catalogue.package_model import DESCRIPTOR, load_json, read_datapackage
 from stoke_opendata.errors import InputError
 
 TABLE_NAMES = ("observations", "targets", "revisions", "indicators", "areas")
@@ -39,7 +40,7 @@ class SourceDataset:
 
     @property
     def descriptor_path(self) -> Path:
-        return self.directory / "datapackage.json"
+        return self.directory / DESCRIPTOR
 
     @property
     def catalogue_dir(self) -> Path:
@@ -59,9 +60,9 @@ def dataset_dir(name: str) -> Path:
     from stoke_opendata.catalogue.datasets import dataset_dir as bundled_dir
 
     candidate = Path(name)
-    if candidate.name == "datapackage.json" and candidate.is_file():
+    if candidate.name == DESCRIPTOR and candidate.is_file():
         return candidate.parent.resolve()
-    if (candidate / "datapackage.json").is_file() and ("/" in name or candidate.is_absolute()):
+    if (candidate / DESCRIPTOR).is_file() and ("/" in name or candidate.is_absolute()):
         return candidate.resolve()
     return bundled_dir(name).resolve()
 
@@ -79,44 +80,27 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise InputError(f"cannot be read as UTF-8 CSV ({exc})", where=str(path)) from None
 
 
-def _inside(directory: Path, rel: str, where: str, *also: Path) -> Path:
-    """`rel` resolved against the dataset's folder, refused when it leaves it (an absolute path, `..`, or a link
-    pointing out): a descriptor names files of its own package, never others on the machine. (The validator's
-    guard, safety.guards.resolve_resource_path, sits above this layer; issue 23 asks for one package reader.)"""
-    path = (directory / rel).resolve()
-    if not any(folder.resolve() in path.parents for folder in (directory, *also)):
-        raise InputError(f"resource path {rel!r} leaves the dataset's folder", where=where)
-    return path
-
-
 def read_dataset(name: str) -> SourceDataset:
-    """Read a dataset's descriptor and the CSV tables it names, resolving paths against its folder."""
+    """Read a dataset through the package model and the CSV tables it names: paths resolved against its
+    folder, or the home's shared schemas/, by the model's guard (nothing else on the machine is opened)."""
     directory = dataset_dir(name)
-    descriptor_path = directory / "datapackage.json"
-    descriptor = read_json_object(descriptor_path)
-    resources = descriptor.get("resources")
-    if not isinstance(resources, list):
-        raise InputError("has no resources list", where=str(descriptor_path))
+    package = read_datapackage(directory)
     tables: dict[str, Table] = {}
-    shared = paths.home() / "schemas"  # bundled datasets share the catalogue tables and Table Schemas there
-    for index, resource in enumerate(resources):
-        where = f"{descriptor_path}: resources[{index}]"
-        if not isinstance(resource, dict) or resource.get("name") not in TABLE_NAMES:
+    for resource in package.resources:
+        table = resource.raw.get("name")
+        if table not in TABLE_NAMES:
             continue
-        rel = resource.get("path")
-        if not isinstance(rel, str):
-            raise InputError("path must be one relative file path", where=where)
-        schema = resource.get("schema")
-        if isinstance(schema, str):
-            schema = read_json_object(_inside(directory, schema, where, shared))
-        elif schema is None:
-            schema = read_json_object(paths.schema_path(resource["name"]))
+        if not isinstance(resource.path, str):
+            raise InputError("path must be one relative file path", where=resource.where)
+        schema = resource.schema()
+        if schema is None:
+            schema = load_json(paths.schema_path(table), str(paths.schema_path(table)), "the Table Schema")
         if not isinstance(schema, dict):
-            raise InputError("schema must be a path or an object", where=where)
-        path = _inside(directory, rel, where, shared)
+            raise InputError("schema must be a path or an object", where=resource.where)
+        path = resource.file()
         header, rows = read_csv(path)
-        tables[resource["name"]] = Table(resource["name"], path, schema, header, rows)
+        tables[table] = Table(table, path, schema, header, rows)
     for required in ("indicators", "areas"):
         if required not in tables:
-            raise InputError(f"has no {required!r} resource", where=str(descriptor_path))
-    return SourceDataset(directory.name, directory, descriptor, tables)
+            raise InputError(f"has no {required!r} resource", where=package.shown)
+    return SourceDataset(directory.name, directory, package.descriptor, tables)

@@ -7,13 +7,11 @@ Standard library only: it runs on the CLI's start-up path.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from stoke_opendata.catalogue import paths
-from stoke_opendata.errors import InputError, UsageError
-
-DESCRIPTOR = "datapackage.json"
+from stoke_opendata.catalogue.package_model import DESCRIPTOR
+from stoke_opendata.errors import UsageError
 
 
 def list_datasets() -> list[str]:
@@ -34,20 +32,7 @@ def dataset_dir(name: str) -> Path:
 
 
 def load_descriptor(name: str) -> dict:
-    """The datapackage.json of the bundled dataset `name`, as a dict."""
-    return read_json_object(dataset_dir(name) / DESCRIPTOR)
+    """The datapackage.json of the bundled dataset `name`, as a dict (read through the package model)."""
+    from stoke_opendata.catalogue.package_model import read_datapackage
 
-
-def read_json_object(path: Path) -> dict:
-    """A JSON file that must hold an object (a descriptor or a Table Schema), with one-line errors."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", where=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read ({exc})", where=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg})", where=f"{path}: line {exc.lineno}") from None
-    if not isinstance(data, dict):
-        raise InputError("must hold a JSON object", where=str(path))
-    return data
+    return read_datapackage(dataset_dir(name)).descriptor

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from stoke_opendata.catalogue import datasets as bundled
 from stoke_opendata.catalogue.dataset_tables import read_csv
 from stoke_opendata.catalogue.definitions import Catalogue, Indicator
+from stoke_opendata.catalogue.package_model import read_datapackage
 from stoke_opendata.catalogue.periods import sort_key
 from stoke_opendata.catalogue.vocabulary import STOKE
 
@@ -51,11 +52,10 @@ class IndicatorSummary:
 
 def _table_rows(name: str, table: str) -> list[dict[str, str]]:
     """Rows of the resource `table` of bundled dataset `name` (none when it has no such resource)."""
-    directory = bundled.dataset_dir(name)
-    for resource in bundled.load_descriptor(name).get("resources") or []:
-        if isinstance(resource, dict) and resource.get("name") == table and isinstance(resource.get("path"), str):
-            return read_csv(directory / resource["path"])[1]
-    return []
+    resource = read_datapackage(bundled.dataset_dir(name)).resource(table)
+    if resource is None or not isinstance(resource.path, str):
+        return []
+    return read_csv(resource.file())[1]  # the model's guard: a path out of the dataset's folder is refused
 
 
 def bundled_rows(table: str, indicator_id: str, names: list[str] | None = None) -> list[SourcedRow]:

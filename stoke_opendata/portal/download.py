@@ -10,15 +10,15 @@ pass, so a failure leaves nothing half-written.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from stoke_opendata.errors import InvalidDataError, PortalError, UsageError
+from stoke_opendata.errors import InputError, InvalidDataError, PortalError, UsageError
 from stoke_opendata.portal.finishing import descriptor_text, offline_descriptor
-from stoke_opendata.portal.local_package import CREATED_BY, DESCRIPTOR, _inside, read_package
+from stoke_opendata.catalogue.package_model import DESCRIPTOR, read_datapackage, resolve_path
+from stoke_opendata.portal.local_package import CREATED_BY, read_package
 from stoke_opendata.portal.publish_gate import check_package
 from stoke_opendata.safety.atomic import swap_dir, temp_dir_beside
 
@@ -78,7 +78,7 @@ def download_dataset(client: Any, name: str, out: Path, *, progress: bool = True
     try:
         def fetch(rel: str, expected: str, source: str) -> None:
             res = published[rel]
-            target = _inside(work, rel, f"{client.url}/dataset/{name}: {rel}")
+            target = resolve_path(work, rel, where=f"{client.url}/dataset/{name}: {rel}")  # the model's guard
             with _bar(progress, res.get("size"), f"download {rel}", "B") as bar:
                 try:
                     size, digest = client.download(res["url"], target, progress=bar.update)
@@ -95,14 +95,15 @@ def download_dataset(client: Any, name: str, out: Path, *, progress: bool = True
 
         fetch(DESCRIPTOR, published[DESCRIPTOR].get("sha256") or "", "the portal's record")
         try:
-            descriptor = json.loads((work / DESCRIPTOR).read_text(encoding="utf-8"))
+            descriptor = read_datapackage(work / DESCRIPTOR, self_contained=True).descriptor
             # the portal's descriptor names files by their portal URLs (portal/finishing.py): back to the
             # package's own relative paths, so the download is the self-contained package that was built
             descriptor = offline_descriptor(descriptor, {res["url"]: rel for rel, res in published.items()},
                                             published)
             resources = descriptor["resources"]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InvalidDataError(f"the published datapackage.json is not a data package ({exc})",
+        except (InputError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            cause = exc.message if isinstance(exc, InputError) else exc
+            raise InvalidDataError(f"the published datapackage.json is not a data package ({cause})",
                                    where=f"{client.url}/dataset/{name}") from None
         offline = descriptor_text(descriptor)
         (work / DESCRIPTOR).write_bytes(offline)

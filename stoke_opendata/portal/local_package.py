@@ -4,18 +4,15 @@ and where it goes (organisation, groups, licence) from its `ckan` block or its p
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from stoke_opendata.catalogue.package_model import DESCRIPTOR, read_datapackage
 from stoke_opendata.errors import InputError, InvalidDataError
 from stoke_opendata.hashing import sha256_file
 
 CREATED_BY = "stoke-opendata"
-
-
-DESCRIPTOR = "datapackage.json"
 
 
 @dataclass
@@ -62,17 +59,6 @@ class LocalPackage:
         return sum(f.bytes for f in self.files)
 
 
-
-
-def _inside(directory: Path, rel: str, where: str) -> Path:
-    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel or ".." in rel.split("/"):
-        raise InvalidDataError(f"resource path {rel!r} must be a relative path inside the package", where=where)
-    path = (directory / rel).resolve()
-    if directory.resolve() not in path.parents:
-        raise InvalidDataError(f"resource path {rel!r} leaves the package folder", where=where)
-    return path
-
-
 def _publish_info(descriptor: dict, where: str) -> dict:
     """Where the dataset goes: the descriptor's `ckan` block (written by `stoke-opendata package`), else
     the publish/ manifest of the same name."""
@@ -103,45 +89,32 @@ def _publish_info(descriptor: dict, where: str) -> dict:
 
 
 def read_package(directory: Path | str) -> LocalPackage:
-    """Read a package folder (or its datapackage.json) and hash its files; raises on a malformed package."""
-    directory = Path(directory)
-    if directory.name == DESCRIPTOR:
-        directory = directory.parent
-    descriptor_path = directory / DESCRIPTOR
-    where = str(descriptor_path)
-    try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no datapackage.json here; pass a folder built by `stoke-opendata package`",
-                         where=str(directory)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidDataError(f"not a readable JSON descriptor ({exc})", where=where) from None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise InvalidDataError("a data package descriptor needs a list of resources", where=where)
-    name = descriptor.get("name")
-    if not isinstance(name, str) or not name:
+    """Read a package folder (or its datapackage.json) through the package model, self-contained (no path
+    leaves the folder), and hash its files; raises on a malformed package."""
+    package = read_datapackage(directory, self_contained=True)
+    directory, descriptor, where = package.directory, package.descriptor, package.shown
+    name = package.name
+    if not name:
         raise InvalidDataError("the package has no name", where=f"{where}: name")
     info = _publish_info(descriptor, where)
     licences = descriptor.get("licenses") or []
     licence = info.get("license_id") or (licences[0].get("name") if licences else "") or "notspecified"
 
     files: list[LocalFile] = []
-    for i, res in enumerate(descriptor["resources"]):
-        rwhere = f"{where}: resources[{i}]"
-        if not isinstance(res, dict):
-            raise InvalidDataError("a resource must be an object", where=rwhere)
-        rel = res.get("path")
-        path = _inside(directory, rel, rwhere)
+    for res in package.resources:
+        rel = res.path
+        path = res.file()  # the model's guard: a path outside the folder is refused
         if not path.is_file():
-            raise InvalidDataError(f"the file {rel} is missing", where=rwhere)
-        fmt = str(res.get("format") or Path(rel).suffix.lstrip(".")).lower()
+            raise InvalidDataError(f"the file {rel} is missing", where=res.where)
+        raw = res.raw
+        fmt = str(raw.get("format") or Path(rel).suffix.lstrip(".")).lower()
         files.append(LocalFile(
-            path=rel, file=path, name=str(res.get("title") or res.get("name") or rel),
-            description=str(res.get("description") or ""), format=fmt.upper(),
-            mediatype=str(res.get("mediatype") or "application/octet-stream"),
+            path=rel, file=path, name=str(raw.get("title") or raw.get("name") or rel),
+            description=str(raw.get("description") or ""), format=fmt.upper(),
+            mediatype=str(raw.get("mediatype") or "application/octet-stream"),
             bytes=path.stat().st_size, sha256=sha256_file(path),
-            schema=res.get("schema") if isinstance(res.get("schema"), dict) else None,
-            encoding=str(res.get("encoding") or "utf-8"),
+            schema=raw.get("schema") if isinstance(raw.get("schema"), dict) else None,
+            encoding=str(raw.get("encoding") or "utf-8"),
         ))
     extra_files = [(DESCRIPTOR, "Data package descriptor (Frictionless): the files, their sha256 and their "
                                 "Table Schemas", "JSON", "application/json")]

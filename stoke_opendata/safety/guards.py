@@ -1,11 +1,11 @@
-"""Safe reading of untrusted input: descriptor paths that stay in their folder, and size limits.
+"""Safe reading of untrusted input: size limits, and the descriptor checks built on the package model.
 
-A data package descriptor is a file a stranger may hand us. Its resource paths must not read files
-outside its folder (`../../etc/passwd`, `/etc/passwd`, a symlink pointing out), and must not make us
-fetch a URL (server-side request forgery, or simply a surprise download) unless remote data is
-explicitly allowed by the caller (`allow_remote=True`; no command does so today: `validate` reports a
-remote resource as skipped); the check is made on the text, so no request is ever made to a refused URL.
-Oversized input is refused from os.stat and a streaming read, never by reading the whole file first.
+A data package descriptor is a file a stranger may hand us. Its paths must not read files outside its folder
+(`../../etc/passwd`, `/etc/passwd`, a symlink pointing out) or make us fetch a URL; that guard is the
+package model's (catalogue/package_model.resolve_path), the one every reader of a package goes through, and
+the functions here (`resolve_resource_path`, `check_descriptor`, `load_descriptor`) apply it to a folder
+that shares nothing. Oversized input is refused from os.stat and a streaming read, never by reading the
+whole file first.
 
 Limits are configurable (environment variables, docs/safety.md):
 STOKE_OPENDATA_MAX_FILE_MB (default 200), STOKE_OPENDATA_MAX_LINE_BYTES (default 1 MiB),
@@ -16,14 +16,19 @@ Pure standard library; errors are errors.InputError naming the file and the caus
 from __future__ import annotations
 
 import csv
-import json
 import os
-import re
 import sys
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator, Mapping
 
+from stoke_opendata.catalogue.package_model import (
+    DESCRIPTOR,
+    MAX_DESCRIPTOR_BYTES,
+    as_package,
+    read_datapackage,
+    resolve_path,
+)
 from stoke_opendata.errors import InputError
 from stoke_opendata.settings import env_number
 
@@ -36,13 +41,8 @@ DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 DEFAULT_MAX_CELL_CHARS = 32_767
 # An XLSX (a zip) may expand to at most this many times the file limit when unpacked.
 MAX_UNZIPPED_FACTOR = 5
-# A descriptor is small JSON/YAML: anything bigger is not one.
-MAX_DESCRIPTOR_BYTES = 10 * 1024 * 1024
 
 _CHUNK = 64 * 1024
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_REMOTE_SCHEMES = ("http", "https")
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
 @dataclass(frozen=True)
@@ -71,119 +71,26 @@ def _mb(n: int) -> str:
 # --------------------------------------------------------------------------- paths and URLs
 
 
-def is_remote(path: str) -> bool:
-    """True for a path that names a URL (any scheme), rather than a file beside the descriptor."""
-    if not isinstance(path, str):
-        return False
-    if _WINDOWS_DRIVE.match(path):
-        return False
-    return bool(_SCHEME.match(path.strip()))
-
-
 def resolve_resource_path(base_dir, path, *, allow_remote: bool = False, where: str | None = None):
-    """Where a descriptor's resource `path` points, checked: a Path inside `base_dir` (after following
-    symlinks), or the URL itself when it is http(s) and remote data is allowed. Raises InputError for a
-    path that escapes the folder, an absolute path, a symlink out, a remote URL without permission, or
-    another scheme (file:, ftp:, data:...). Makes no request and reads no file."""
-    where = where or str(base_dir)
-    if not isinstance(path, str) or not path.strip():
-        raise InputError(f"resource path must be a non-empty string, not {path!r}", where=where)
-    if "\x00" in path:
-        raise InputError("resource path contains a NUL character", where=where)
-    text = path.strip()
-    match = _SCHEME.match(text) if not _WINDOWS_DRIVE.match(text) else None
-    if match:
-        scheme = match.group(1).lower()
-        if scheme in _REMOTE_SCHEMES:
-            if allow_remote:
-                return text
-            raise InputError(
-                f"resource path {_short(text)} is a remote URL; remote data is not read (no request was made). "
-                f"Download it and point the descriptor at the local file",
-                where=where,
-            )
-        raise InputError(f"resource path {_short(text)} uses the {scheme}: scheme; only relative file paths are allowed", where=where)
-    if "\\" in text:
-        raise InputError(f"resource path {_short(text)} contains a backslash; use / between folders", where=where)
-    if text.startswith("/") or _WINDOWS_DRIVE.match(text) or text.startswith("~"):
-        raise InputError(f"resource path {_short(text)} is absolute; it must be relative to the descriptor's folder", where=where)
-    if ".." in PurePosixPath(text).parts:
-        raise InputError(f"resource path {_short(text)} climbs out of the descriptor's folder with '..'", where=where)
-    base = Path(base_dir).resolve()
-    target = (base / text).resolve()
-    if target != base and base not in target.parents:
-        raise InputError(
-            f"resource path {_short(text)} leads outside the descriptor's folder (through a symbolic link) to {target}",
-            where=where,
-        )
-    return target
-
-
-def _short(text: str, width: int = 80) -> str:
-    return repr(text if len(text) <= width else text[: width - 1] + "…")
-
-
-def resource_paths(descriptor: Mapping) -> list[tuple[str, object]]:
-    """(resource name, path) of every path in a package descriptor (a resource's path may be a list)."""
-    out = []
-    for number, resource in enumerate(descriptor.get("resources") or [], start=1):
-        if not isinstance(resource, Mapping):
-            continue
-        name = str(resource.get("name") or f"resource {number}")
-        path = resource.get("path")
-        for item in path if isinstance(path, list) else ([path] if path is not None else []):
-            out.append((name, item))
-        schema = resource.get("schema")
-        if isinstance(schema, str):
-            out.append((f"{name} (schema)", schema))
-        dialect = resource.get("dialect")
-        if isinstance(dialect, str):
-            out.append((f"{name} (dialect)", dialect))
-    return out
+    """Where a descriptor's resource `path` points from `base_dir`, which shares no folder: the package
+    model's guard (catalogue/package_model.resolve_path), the one every reader of a package goes through."""
+    return resolve_path(base_dir, path, allow_remote=allow_remote, where=where)
 
 
 def check_descriptor(descriptor: Mapping, base_dir, *, allow_remote: bool = False, where: str | None = None) -> list:
-    """Check every path a descriptor names (data, schema and dialect references); returns what they
-    resolve to, in order. Raises InputError at the first unsafe one."""
-    where = where or str(base_dir)
-    out = []
-    for name, path in resource_paths(descriptor):
-        out.append(resolve_resource_path(base_dir, path, allow_remote=allow_remote, where=f"{where}: resource {name}"))
-    return out
+    """Check every path a descriptor names (data, schema and dialect references) from `base_dir`; returns
+    what they resolve to, in order. Raises InputError at the first unsafe one."""
+    package = as_package(descriptor, Path(base_dir) / DESCRIPTOR, self_contained=True, label=where or str(base_dir))
+    return package.check_paths(allow_remote=allow_remote)
 
 
 def load_descriptor(path, *, allow_remote: bool = False, limits: Limits | None = None) -> dict:
-    """Read a datapackage.json (or .yaml) descriptor safely: size-checked, parsed, every path checked."""
-    path = Path(path)
+    """Read a datapackage.json (or .yaml) descriptor through the package model, size-checked against the
+    configured limits too, with every path it names checked."""
     check_file_size(path, limits, cap=MAX_DESCRIPTOR_BYTES)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"the descriptor is not UTF-8 text (byte {exc.start})", where=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the descriptor: {exc.strerror or exc}", where=str(path)) from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            descriptor = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f" (line {mark.line + 1})" if mark is not None else ""
-            raise InputError(f"the descriptor is not valid YAML{at}", where=str(path)) from None
-    else:
-        try:
-            descriptor = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"the descriptor is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", where=str(path)) from None
-        except RecursionError:
-            raise InputError("the descriptor is nested too deeply to be a data package", where=str(path)) from None
-    if not isinstance(descriptor, dict):
-        raise InputError("the descriptor must be a JSON object with a 'resources' list", where=str(path))
-    if not isinstance(descriptor.get("resources", []), list):
-        raise InputError("'resources' must be a list", where=str(path))
-    check_descriptor(descriptor, path.parent, allow_remote=allow_remote, where=str(path))
-    return descriptor
+    package = read_datapackage(path, self_contained=True)
+    package.check_paths(allow_remote=allow_remote)
+    return package.descriptor
 
 
 # --------------------------------------------------------------------------- size limits

@@ -9,7 +9,6 @@ portal is given or a dataset is not yet published there. Pure.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -96,7 +95,9 @@ def served_descriptor(path) -> bytes:
     (charts.zip) and then counts no bytes ("byte-count: expected is 886830 and actual is None"), so an
     archive resource keeps its size and sha256 as `archive_bytes` and `archive_hash` instead of `bytes`
     and `hash` (the rule the portal's descriptor follows, portal/finishing.py). Tables keep both."""
-    descriptor = json.loads(Path(path).read_text(encoding="utf-8"))
+    from stoke_opendata.catalogue.package_model import read_datapackage
+
+    descriptor = read_datapackage(path, self_contained=True).descriptor
     for resource in descriptor.get("resources") or []:
         if str(resource.get("path", "")).lower().endswith(ARCHIVES):
             for key in ("bytes", "hash"):

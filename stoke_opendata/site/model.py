@@ -3,17 +3,18 @@
 An indicator can appear in several packages (the Corporate Strategy and the growth prospectus give
 different figures for the same measure): each package's figures stay apart, as a "view" of the
 indicator with its own series, targets and progress rows, so the site shows where documents disagree
-instead of picking one. Pure: reads CSV and JSON from package folders, returns dataclasses.
+instead of picking one. Pure: reads each package through the package model (catalogue/package_model) and its CSVs, returns
+dataclasses.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stoke_opendata.catalogue.definitions import Area, Indicator, area_from_row, indicator_from_row
+from stoke_opendata.catalogue.package_model import read_datapackage
 from stoke_opendata.errors import InputError
 from stoke_opendata.catalogue.periods import sort_key
 
@@ -99,39 +100,23 @@ def _read_csv(path: Path, where: str) -> tuple[list[str], list[dict[str, str]]]:
         raise InputError(f"cannot read {path.name} ({exc})", where=where) from None
 
 
-def read_package(directory: Path) -> Package:
-    """A built package folder (holding datapackage.json); its tables are found by resource name."""
-    directory = Path(directory)
-    descriptor_path = directory / "datapackage.json"
-    try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no datapackage.json here; pass folders built by `stoke-opendata package`",
-                         where=str(directory)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not a readable data package descriptor ({exc})", where=str(descriptor_path)) from None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise InputError("a data package descriptor needs a list of resources", where=str(descriptor_path))
-    name = descriptor.get("name")
-    if not isinstance(name, str) or not name:
-        raise InputError("the package has no name", where=str(descriptor_path))
+def load_package(directory: Path) -> Package:
+    """A built package folder read through the package model (self-contained: every path stays in the
+    folder); the tables the site uses are found by resource name and read as text."""
+    package = read_datapackage(directory, self_contained=True)
+    if not package.name:
+        raise InputError("the package has no name", where=package.shown)
     tables, headers = {}, {}
-    for i, resource in enumerate(descriptor["resources"]):
-        rname = resource.get("name") if isinstance(resource, dict) else None
-        rel = resource.get("path") if isinstance(resource, dict) else None
-        if rname not in OPTIONAL_TABLES or not isinstance(rel, str):
+    for resource in package.resources:
+        if resource.raw.get("name") not in OPTIONAL_TABLES or not isinstance(resource.path, str):
             continue
-        path = (directory / rel).resolve()
-        if directory.resolve() not in path.parents:
-            raise InputError(f"resource path {rel!r} leaves the package folder",
-                             where=f"{descriptor_path}: resources[{i}]")
-        headers[rname], tables[rname] = _read_csv(path, f"{descriptor_path}: resources[{i}]")
-    return Package(name, directory, descriptor, tables, headers)
+        headers[resource.name], tables[resource.name] = _read_csv(resource.file(), resource.where)
+    return Package(package.name, Path(directory), package.descriptor, tables, headers)
 
 
 def load(directories: list[Path]) -> SiteData:
     """Read every package and gather, per indicator, what each package says about it."""
-    packages = [read_package(Path(d)) for d in directories]
+    packages = [load_package(Path(d)) for d in directories]
     names = [p.name for p in packages]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -114,13 +114,13 @@ def validate_package(descriptor_path: str | Path, catalogue_dir: str | Path | No
     from stoke_opendata.validate.checks import definition_of
     from stoke_opendata.validate.problems import FileInfo, Problem
     from stoke_opendata.validate.tables.files import read_table
-    from stoke_opendata.validate.tables.descriptor import read_package
+    from stoke_opendata.validate.tables.descriptor import read_resources
     from stoke_opendata.validate.tables.integrity import declared_encoding_fits, integrity_problems
     from stoke_opendata.validate.tableschema.schema_errors import schema_problems
 
     report = Report()
     catalogue = Catalogue(catalogue_dir)
-    package = read_package(descriptor_path)
+    package = read_resources(descriptor_path)
     specs = {spec.name: spec for spec in package.specs}
     skipped = {s.name: s for s in package.skipped}
     for s in package.skipped:

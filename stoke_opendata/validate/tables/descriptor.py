@@ -1,4 +1,6 @@
-"""The resources of a data package descriptor: where each one's data and Table Schema are, checked to stay inside the package."""
+"""The resources of a data package descriptor as validate sees them: which it checks (data file, Table Schema,
+what the descriptor declares) and which it skips, and why. Read through the package model, whose guard keeps
+every path inside the package (or the home's shared schemas/)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stoke_opendata.catalogue.package_model import is_remote, read_datapackage
 from stoke_opendata.errors import InputError
-from stoke_opendata.safety.guards import is_remote, resolve_resource_path
 from stoke_opendata.validate.tables.sniff import DELIMITERS
 
 
@@ -35,7 +37,9 @@ class Skipped:
 
 
 @dataclass
-class Package:
+class Resources:
+    """A package's resources as validate sees them: those it checks and those it skips."""
+
     specs: list[ResourceSpec]
     skipped: list[Skipped]
 
@@ -53,49 +57,41 @@ def is_descriptor(path: str | Path) -> bool:
 
 
 def read_descriptor(path: str | Path) -> list[ResourceSpec]:
-    """The resources of a data package we validate (read_package also says which are skipped and why)."""
-    package = read_package(path)
-    return package.specs
+    """The resources of a data package we validate (read_resources also says which are skipped and why)."""
+    return read_resources(path).specs
 
 
-def read_package(path: str | Path) -> Package:
-    """The resources of a data package descriptor: those we validate, schemas resolved (inline or by relative
-    path), and those we skip with the reason. Paths that leave the package folder, `file:` URLs and unreadable
-    descriptors raise InputError (nothing is read); so does a package with nothing we can validate."""
-    path = Path(path)
-    shown = str(path)
-    descriptor = _load_json_or_yaml(path, shown)
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise InputError("not a data package descriptor (no 'resources' list)", where=shown)
-    if not descriptor["resources"]:
+def read_resources(path: str | Path) -> Resources:
+    """The resources of a data package descriptor (read through the package model, catalogue/package_model):
+    those we validate, schemas resolved (inline or by relative path), and those we skip with the reason.
+    Paths the model's guard refuses, `file:` URLs and unreadable descriptors raise InputError (nothing is
+    read); so does a package with nothing we can validate. A resource at an http(s) URL is skipped, never
+    fetched."""
+    package = read_datapackage(path)
+    shown = package.shown
+    if not package.resources:
         raise InputError("the data package has no resources", where=shown)
-    base = path.parent
+    base = package.directory
     specs, skipped = [], []
-    for index, resource in enumerate(descriptor["resources"]):
-        where = f"{shown}: resources[{index}]"
-        if not isinstance(resource, dict):
-            raise InputError("a resource must be an object", where=where)
-        name = str(resource.get("name") or f"resource{index + 1}")
+    for resource in package.resources:
+        name, data_path = resource.name, resource.path
         if any(name == known.name for known in [*specs, *skipped]):
-            raise InputError(f"two resources are named {name!r}; each resource needs its own name", where=where)
-        data_path = resource.get("path")
+            raise InputError(f"two resources are named {name!r}; each resource needs its own name", where=resource.where)
         data_shown = os.path.normpath(str(base / data_path)) if isinstance(data_path, str) and "://" not in data_path else f"{shown}: {name}"
-        reason = _unsupported(resource)
-        if reason is None and isinstance(data_path, str) and is_remote(data_path) and not data_path.lower().startswith("file:"):
+        reason = _unsupported(resource.raw)
+        if reason is None and resource.remote and not data_path.lower().startswith("file:"):
             reason = f"its data is at a URL ({data_path[:80]}); validate reads local files only and made no request: download the file and name the copy in 'path'"
-        if reason is None and isinstance(data_path, str):
-            resolved = _data_path(base, data_path, where)  # raises for paths that leave the folder
-            schema = resource.get("schema")
-            schema_ref = None
-            if isinstance(schema, str):
-                schema_ref = schema
-                schema = _load_json_or_yaml(_schema_path(base, schema, where), f"{where}: schema {schema}")
+        if reason is None:
+            resolved = resource.file()  # the guard: raises for paths that leave the folder
+            schema = resource.schema()
+            schema_ref = resource.raw["schema"] if isinstance(resource.raw.get("schema"), str) else None
             if schema is None:
                 reason = "it has no Table Schema (frictionless would infer one; validate checks declared contracts only): add a 'schema'"
             else:
-                dialect, reason = _dialect(base, resource.get("dialect"), where)
+                dialect, reason = _dialect(resource.dialect())
                 if reason is None:
-                    declared = {k: resource[k] for k in ("hash", "bytes", "encoding") if k in resource}
+                    raw = resource.raw
+                    declared = {k: raw[k] for k in ("hash", "bytes", "encoding") if k in raw}
                     if dialect.get("delimiter"):
                         declared["delimiter"] = dialect["delimiter"]
                     specs.append(ResourceSpec(name=name, path=resolved, shown=data_shown, schema=schema, schema_ref=schema_ref, declared=declared))
@@ -105,7 +101,7 @@ def read_package(path: str | Path) -> Package:
     if not specs:
         reasons = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
         raise InputError(f"no resource of the data package can be validated ({reasons})", where=shown)
-    return Package(specs=specs, skipped=skipped)
+    return Resources(specs=specs, skipped=skipped)
 
 
 def _unsupported(resource: dict) -> str | None:
@@ -130,12 +126,10 @@ def _unsupported(resource: dict) -> str | None:
     return None
 
 
-def _dialect(base: Path, dialect, where: str) -> tuple[dict, str | None]:
+def _dialect(dialect) -> tuple[dict, str | None]:
     """(the dialect's CSV properties, None), or ({}, why the layout is one we do not read)."""
     if dialect is None:
         return {}, None
-    if isinstance(dialect, str):
-        dialect = _load_json_or_yaml(_schema_path(base, dialect, where), f"{where}: dialect {dialect}")
     if not isinstance(dialect, dict):
         return {}, "its 'dialect' is not an object"
     flat = dict(dialect.get("csv") or {}) if isinstance(dialect.get("csv"), dict) else {}
@@ -150,51 +144,3 @@ def _dialect(base: Path, dialect, where: str) -> tuple[dict, str | None]:
     if delimiter is not None and delimiter not in DELIMITERS:
         return {}, f"its dialect's delimiter {delimiter!r} is not one validate reads (comma, semicolon, tab, pipe)"
     return flat, None
-
-
-def _data_path(base: Path, relative: str, where: str) -> Path:
-    """A resource's data: inside the package folder (safety.resolve_resource_path), or one of the project's
-    published tables (bundled datasets share ../../schemas/indicators.csv); nothing else is read."""
-    from stoke_opendata.catalogue.paths import schemas_dir
-
-    try:
-        return resolve_resource_path(base, relative, where=where)
-    except InputError:
-        if "://" not in relative and not os.path.isabs(relative):
-            target = (base / relative).resolve()
-            if schemas_dir().resolve() in target.parents:
-                return target
-        raise
-
-
-def _schema_path(base: Path, relative: str, where: str) -> Path:
-    """A schema referenced by path: inside the package's folder, or one of the project's published schemas
-    (bundled datasets say ../../schemas/observations.schema.json); nothing else is read."""
-    from stoke_opendata.catalogue.paths import schemas_dir
-
-    if "://" in relative or os.path.isabs(relative):
-        raise InputError(f"schema {relative} must be a relative path", where=where)
-    target = (base / relative).resolve()
-    for allowed in (base.resolve(), schemas_dir().resolve()):
-        if target == allowed or allowed in target.parents:
-            return target
-    raise InputError(f"schema {relative} is outside the package folder and the project's schemas/", where=where)
-
-
-def _load_json_or_yaml(path: Path, shown: str):
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", where=shown) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read ({exc})", where=shown) from None
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            return yaml.safe_load(text)
-        return json.loads(text)
-    except ValueError as exc:
-        raise InputError(f"is not valid JSON/YAML ({' '.join(str(exc).split())[:160]})", where=shown) from None
-    except Exception as exc:  # yaml.YAMLError
-        raise InputError(f"is not valid YAML ({type(exc).__name__})", where=shown) from None
