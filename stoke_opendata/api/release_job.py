@@ -14,7 +14,6 @@ run completes the release (publishing compares by hash, so what was sent is not 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import time
@@ -23,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from stoke_opendata.errors import EXIT_OK, StokeError, UsageError
+from stoke_opendata.safety.locks import folder_lock
 
 RELEASE_WAIT_ENV = "STOKE_OPENDATA_RELEASE_WAIT"
 DEFAULT_RELEASE_WAIT = 900.0  # seconds a second job waits with --if-running wait
@@ -45,24 +45,11 @@ def _now() -> str:
 
 @contextlib.contextmanager
 def release_lock(folder: Path, wait: float):
-    """Yield True holding an exclusive flock on `folder` (the packages' folder), or False when another job
-    held it for `wait` seconds. The kernel drops the lock when the process ends: no stale lock after a crash."""
+    """Yield True holding the lock on `folder` (the packages' folder), or False when another job held it
+    for `wait` seconds (safety.locks: no stale lock after a crash)."""
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.2)
-        yield True
-    finally:
-        os.close(fd)
+    with folder_lock(folder, wait, poll=0.2) as held:
+        yield held
 
 
 def _check_log(path: Path) -> None:
