@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stoke_opendata.portal.client import PortalClient, resolve_settings  # noqa: E402
+from stoke_opendata.portal.client import PortalClient  # noqa: E402
+from stoke_opendata.portal.credentials import resolve_settings  # noqa: E402
 from stoke_opendata.portal.local_package import read_package, sha256_file  # noqa: E402
 from stoke_opendata.portal.publishing import Publisher
 

@@ -93,7 +93,8 @@ def portal() -> LocalPortal:
 @pytest.fixture
 def client(portal):
     """A PortalClient with the sysadmin token."""
-    from stoke_opendata.portal.client import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient
+    from stoke_opendata.portal.credentials import PortalSettings
 
     with PortalClient(PortalSettings(portal.url, portal.token)) as c:
         yield c
@@ -101,7 +102,8 @@ def client(portal):
 
 @pytest.fixture
 def anonymous(portal):
-    from stoke_opendata.portal.client import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient
+    from stoke_opendata.portal.credentials import PortalSettings
 
     with PortalClient(PortalSettings(portal.url, None)) as c:
         yield c

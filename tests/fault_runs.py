@@ -70,7 +70,8 @@ def portal_answers(url: str, timeout: float = 3.0) -> bool:
 
 
 def client(url: str, token: str, *, retries: int = 4, backoff: float = 0.05, read_timeout: float = 60.0):
-    from stoke_opendata.portal.client import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient
+    from stoke_opendata.portal.credentials import PortalSettings
 
     return PortalClient(PortalSettings(url=url, token=token), retries=retries, backoff=backoff,
                         timeout=(3.0, read_timeout))

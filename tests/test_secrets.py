@@ -118,7 +118,8 @@ def test_portal_commands_never_show_the_token(tmp_path, portal):
         for token in (portal.token, FAKE_TOKEN):
             assert _scan_tree(tmp_path, token) == []
     finally:
-        from stoke_opendata.portal.client import PortalClient, PortalError, PortalSettings
+        from stoke_opendata.portal.client import PortalClient, PortalError
+        from stoke_opendata.portal.credentials import PortalSettings
 
         with PortalClient(PortalSettings(portal.url, portal.token)) as c:
             try:

@@ -41,7 +41,8 @@ def test_the_caller_chooses_the_error():
 def test_the_three_callers_use_it(monkeypatch):
     from stoke_opendata.safety import disclosure
     from stoke_opendata.safety import guards as safety
-    from stoke_opendata.portal.client import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient
+    from stoke_opendata.portal.credentials import PortalSettings
 
     with pytest.raises(UsageError, match="STOKE_OPENDATA_MAX_FILE_MB must be greater than 0"):
         safety.Limits.from_env({"STOKE_OPENDATA_MAX_FILE_MB": "0"})

@@ -127,6 +127,7 @@ def publish_packages(package_dirs, *, portal: str | None = None, dry_run: bool =
     Every package is read and checked first: an invalid one raises InvalidDataError before anything is sent.
     `on_plan(plan)` is called before anything changes; `dry_run` stops there."""
     from stoke_opendata.portal import client as portal_client
+    from stoke_opendata.portal.credentials import resolve_settings
     from stoke_opendata.portal import publishing
     from stoke_opendata.portal.local_package import read_package
     from stoke_opendata.portal.publish_gate import check_package
@@ -140,7 +141,7 @@ def publish_packages(package_dirs, *, portal: str | None = None, dry_run: bool =
         raise UsageError(f"the dataset {dupes[0]} is given twice")
     for one in packages:
         check_package(one)
-    settings = portal_client.resolve_settings(portal)
+    settings = resolve_settings(portal)
     with portal_client.PortalClient(settings) as client:
         publisher = publishing.Publisher(client, prune=prune, progress=progress, log=log or (lambda s: None))
         plan = publisher.plan(packages)
@@ -157,8 +158,9 @@ def download_dataset(dataset: str, out, *, portal: str | None = None, progress: 
     tables before the folder is moved into place. Anonymous (no token is sent)."""
     from stoke_opendata.portal import download as downloading
     from stoke_opendata.portal import client as portal_client
+    from stoke_opendata.portal.credentials import resolve_settings
 
-    settings = portal_client.resolve_settings(portal, anonymous=True)
+    settings = resolve_settings(portal, anonymous=True)
     with portal_client.PortalClient(settings) as client:
         return downloading.download_dataset(client, dataset, Path(out), progress=progress, log=log or (lambda s: None))
 

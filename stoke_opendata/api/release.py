@@ -72,13 +72,14 @@ def portal_datasets(portal: str | None, names: list[str]) -> tuple[str | None, d
     With no portal given or configured anywhere: (None, {}), and the site links to its own copies."""
     from stoke_opendata.errors import PortalError
     from stoke_opendata.portal import client as portal_client
+    from stoke_opendata.portal.credentials import resolve_settings
 
     if not portal and not os.environ.get("CKAN_URL"):
         try:
-            portal_client.resolve_settings(None, anonymous=True)
+            resolve_settings(None, anonymous=True)
         except PortalError:
             return None, {}
-    settings = portal_client.resolve_settings(portal, anonymous=True)
+    settings = resolve_settings(portal, anonymous=True)
     found: dict = {}
     with portal_client.PortalClient(settings) as client:
         for name in names:

@@ -82,6 +82,7 @@ def portal_status(names=(), *, out_dir="out", portal: str | None = None, run_log
     """Compare the built packages in `out_dir` (all, or those named) with the portal; see the module doc.
     `repair`: mark each drifted file so that the next release uploads the released copy again."""
     from stoke_opendata.portal import client as portal_client
+    from stoke_opendata.portal.credentials import resolve_settings
     from stoke_opendata.portal.local_package import read_package
     from stoke_opendata.portal.status import dataset_status, mark_for_repair
 
@@ -92,7 +93,7 @@ def portal_status(names=(), *, out_dir="out", portal: str | None = None, run_log
     if not chosen:
         raise UsageError("no built packages to compare: run `stoke-opendata release` first (or pass --out)",
                          where=str(out))
-    settings = portal_client.resolve_settings(portal)
+    settings = resolve_settings(portal)
     report = StatusReport(portal=settings.url)
     with portal_client.PortalClient(settings) as client:
         for name, directory in chosen.items():

@@ -31,7 +31,7 @@ def alert_url() -> str | None:
     """The configured webhook URL, or None. A URL that is not http(s) is a usage error (exit 2)."""
     url = (os.environ.get(ALERT_ENV) or "").strip()
     if not url:
-        from stoke_opendata.portal.client import config_path
+        from stoke_opendata.portal.credentials import config_path
 
         path = config_path()
         if path.exists():

@@ -30,7 +30,8 @@ def dcat(portal, tmp_path_factory):
 
     from stoke_opendata.package.build import build_package
     from stoke_opendata.package.manifests import load_manifests
-    from stoke_opendata.portal.client import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient
+    from stoke_opendata.portal.credentials import PortalSettings
 
     out = tmp_path_factory.mktemp("dcat")
     packages = [read_package(build_package(m, out).directory) for m in load_manifests()]

@@ -53,7 +53,8 @@ def harvest(portal, tmp_path_factory):
 
     from stoke_opendata.package.build import build_package
     from stoke_opendata.package.manifests import load_manifests
-    from stoke_opendata.portal.client import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient
+    from stoke_opendata.portal.credentials import PortalSettings
 
     env = _env(HARVESTER / "env")
     if not env.get("HARVEST_URL"):

@@ -19,10 +19,9 @@ from stoke_opendata.portal.client import (
     PortalAuthError,
     PortalClient,
     PortalNotFound,
-    PortalSettings,
     PortalValidationError,
-    resolve_settings,
 )
+from stoke_opendata.portal.credentials import PortalSettings, resolve_settings
 
 SECRET = "not-a-real-token-0123456789"
 

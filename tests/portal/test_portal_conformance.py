@@ -31,7 +31,8 @@ def published(portal, tmp_path_factory):
     """The bundled packages built and published; returns (portal url, package folders, datasets)."""
     from stoke_opendata.package.build import build_package
     from stoke_opendata.package.manifests import load_manifests
-    from stoke_opendata.portal.client import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient
+    from stoke_opendata.portal.credentials import PortalSettings
     url, token = portal.url, portal.token
     out = tmp_path_factory.mktemp("conformance")
     folders = [build_package(m, out).directory for m in load_manifests()]

@@ -12,7 +12,8 @@ import pytest
 from package_factory import ORG, make_package, observation_rows, rewrite_descriptor, unique_name
 
 from stoke_opendata.errors import InvalidDataError
-from stoke_opendata.portal.client import PortalClient, PortalSettings
+from stoke_opendata.portal.client import PortalClient
+from stoke_opendata.portal.credentials import PortalSettings
 from stoke_opendata.portal.datastore import datastore_fields, datastore_mark
 from stoke_opendata.portal.dcat import FREQUENCY
 from stoke_opendata.portal.fields import dcat_extras, resource_fields

@@ -22,7 +22,8 @@ def served(portal, tmp_path_factory):
     """The bundled packages published, and the site built into the portal's public folder."""
     from stoke_opendata.package.build import build_package
     from stoke_opendata.package.manifests import load_manifests
-    from stoke_opendata.portal.client import PortalClient, PortalSettings
+    from stoke_opendata.portal.client import PortalClient
+    from stoke_opendata.portal.credentials import PortalSettings
     from stoke_opendata.portal.local_package import read_package
     from stoke_opendata.portal.publishing import Publisher
     from stoke_opendata.site.build import build_site

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from stoke_opendata.errors import PortalError
-from stoke_opendata.portal.client import resolve_settings
+from stoke_opendata.portal.credentials import resolve_settings
 
 
 @pytest.fixture(autouse=True)
