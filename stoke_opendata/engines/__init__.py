@@ -20,15 +20,23 @@ from pathlib import Path
 from stoke_opendata.errors import InputError, UsageError
 from stoke_opendata.validate.problems import Report
 
-ENGINES = ("auto", "memory", "batched", "spark")
+ENGINES = ("auto", "memory", "query", "batched", "spark")
 BATCH_OVER_ENV = "STOKE_OPENDATA_BATCH_OVER_MB"
 DEFAULT_BATCH_OVER_MB = 200
+STREAM_OVER_ENV = "STOKE_OPENDATA_STREAM_OVER_MB"
 
 
 def batch_over_bytes() -> int:
     from stoke_opendata.settings import env_number
 
     return int(env_number(BATCH_OVER_ENV, DEFAULT_BATCH_OVER_MB, kind=float, exclusive=True) * 1024 * 1024)
+
+
+def stream_over_bytes() -> int:
+    """The size above which the query engine collects its plan with polars's streaming engine."""
+    from stoke_opendata.settings import env_number
+
+    return int(env_number(STREAM_OVER_ENV, DEFAULT_BATCH_OVER_MB, kind=float, exclusive=False) * 1024 * 1024)
 
 
 def check_input(path: Path, csv: bool = True) -> int:
@@ -98,7 +106,12 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         chosen = engine
         if engine == "auto":
             big = is_dir or sum(p.stat().st_size for p in parts) > threshold
-            chosen = "batched" if big else "memory"
+            chosen = "query" if not (is_dir or parquet) else "batched" if big else "memory"
+        if chosen == "query" and (is_dir or parquet):
+            raise UsageError("the query engine reads one CSV file; use --engine batched for a folder or Parquet", where=str(path))
+        if chosen == "query":
+            _merge(report, _query(path, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress))
+            continue
         if chosen == "memory" and not parquet:
             _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks))
             continue
@@ -130,6 +143,37 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         if len(report.files) > files_before:  # a steward's file: the same submission rules as the memory path
             steward = schema is None or str(schema) in pipeline.TABLES
             pipeline.apply_submission_rules(report, start, report.files[-1], table_schema if steward else None, catalogue_dir)
+    return report
+
+
+def _query(path: Path, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress) -> Report:
+    """One CSV file by the query engine (engines/query.py): in memory up to the stream threshold (and the size
+    cap), streaming above; what its plan cannot read goes to the memory engine (small) or the batched engine
+    (large), which read it as they always have."""
+    from stoke_opendata.validate import pipeline, validator as validation
+    from stoke_opendata.validate.tableschema.schema_errors import schema_problems
+    from stoke_opendata.engines import query
+
+    shown = str(path)
+    size = check_input(path)
+    broken = schema_problems(table_schema, shown)
+    streaming = size > min(stream_over_bytes(), memory_cap())
+    if broken or sheet is not None:  # as the memory engine says it
+        if streaming:
+            raise UsageError("--sheet applies to Excel workbooks only", where=shown) if sheet is not None else UsageError("the Table Schema is broken", where=shown)
+        return validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
+    steward = schema is None or str(schema) in pipeline.TABLES
+    try:
+        return query.validate_file(path, shown, table_schema, label, catalogue, history, steward, catalogue_dir=catalogue_dir, streaming=streaming, checks=checks, progress=progress)
+    except query.Unplannable:
+        pass
+    if not streaming:
+        return validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
+    from stoke_opendata.engines import batched
+
+    report = batched.validate_csv([path], [shown], table_schema, label, catalogue, history, progress=progress, checks=checks)
+    if report.files:
+        pipeline.apply_submission_rules(report, 0, report.files[-1], table_schema if steward else None, catalogue_dir)
     return report
 
 

@@ -130,25 +130,77 @@ def bundled_history(exclude: set[Path]):
     return pl.concat(frames, how="vertical")
 
 
-def check_table(report: Report, table, schema: dict, schema_label: str, references, definitions, history_source, extra_checks=()) -> object:
+def check_table(report: Report, table, schema: dict, schema_label: str, references, definitions, history_source, extra_checks=(), part: str = "whole") -> object:
     """One table through every layer, into `report`: its FileInfo, the structure problems, the checks of every
     table (formula-like text), then the meaning checks where the table holds indicator values. `references`,
     `definitions` and `history_source` are callables, so what a table does not need is never loaded;
     `extra_checks`: checks given for this run only (validate_data(checks=[...])), run after the registered
-    ones. Returns the structure layer's Checked (typed columns) for callers that word problems further."""
+    ones. `part="rows"`: only the rules that look at one row at a time (no primary key, no check that
+    compares rows), for the query engine, which gives this the rows its query flagged and runs the rest
+    over every row with `check_series`. Returns the structure layer's Checked (typed columns) for callers
+    that word problems further."""
     from stoke_opendata.validate import checks
     from stoke_opendata.validate.tableschema.check import check_structure
 
     table.info.schema = schema_label
     report.files.append(table.info)
-    checked = check_structure(table, schema, references, schema_label=schema_label)
+    whole = part == "whole"
+    checked = check_structure(table, schema, references, schema_label=schema_label, keys=whole)
     report.extend(checked.problems)
     running = checks.chosen(extra_checks)
+    if not whole:
+        running = [c for c in running if not series_check(c)]
     report.extend(checks.table_problems(checked, running))
     if checks.applies_to(checked.present):
         ctx = checks.build_context(checked, definitions(), history_source())
         report.extend(checks.run_checks(ctx, running))
     return checked
+
+
+def series_check(check) -> bool:
+    """True for a check that compares rows with each other (outliers, gaps, disclosure families): neither a
+    row check nor one of every table's (which look at one cell at a time)."""
+    from stoke_opendata.validate.checks import RowCheck
+
+    return not check.every_table and not isinstance(check, RowCheck)
+
+
+def series_columns(schema: dict, extra_checks=()) -> tuple[str, ...]:
+    """The fields the rules that compare rows read: the primary key and each series check's columns (and
+    `reads`, the columns it looks at for some rows), in schema order."""
+    from stoke_opendata.validate import checks
+
+    key = schema.get("primaryKey") or []
+    wanted = set([key] if isinstance(key, str) else [k for k in key if isinstance(k, str)])
+    for check in checks.chosen(extra_checks):
+        if series_check(check):
+            wanted.update(check.columns)
+            wanted.update(getattr(check, "reads", ()))
+    return tuple(n for n in (f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)) if n in wanted)
+
+
+def check_series(path: str, raw, schema: dict, present: set[str], definitions: dict, history, short: dict | None = None, extra_checks=()) -> list:
+    """The rules that compare rows, over every row's key columns (`raw`: ROW and the `series_columns` as text,
+    missing values null): the primary key, then each series check, as check_table runs them on a whole
+    table. `short`: row -> the cells it has, for the rows with missing cells or blank (0)."""
+    import polars as pl
+
+    from stoke_opendata.validate import checks
+    from stoke_opendata.validate.tableschema.check import Checked
+    from stoke_opendata.validate.tableschema.field_types import read_columns
+    from stoke_opendata.validate.tableschema.keys import primary_key_problems
+
+    fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
+    specs = {f["name"]: f for f in fields if isinstance(f, dict) and f.get("name") in raw.columns}
+    here = present & set(specs)
+    typed, _invalid, untyped = read_columns(pl, raw, specs, here)
+    problems = primary_key_problems(pl, path, raw, typed, schema, present, short or {}, untyped)
+    running = [c for c in checks.chosen(extra_checks) if series_check(c)]
+    if running and checks.applies_to(present):
+        checked = Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, short_rows={r for r in (short or {})})
+        ctx = checks.build_context(checked, definitions, history)
+        problems.extend(checks.run_checks(ctx, running))
+    return problems
 
 
 def apply_submission_rules(report: Report, start: int, info, schema: dict | None = None, catalogue_dir=None) -> None:

@@ -58,6 +58,7 @@ class Context:
     # a meaning check does not report the same cell twice ("Jan-23" is a pattern error, not also a period-format one)
     reported: set = field(default_factory=set)
     short_rows: set = field(default_factory=set)
+    schema: dict = field(default_factory=dict)  # the Table Schema (the query engine's plan reads its text fields)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,14 @@ class Check:
     def run_table(self, checked) -> list[Problem]:  # pragma: no cover - abstract (every_table checks)
         raise NotImplementedError
 
+    def row_suspects(self, ctx: Context, raw) -> list | None:
+        """For the query engine's plan: polars expressions, True on every row this check might report
+        (more is allowed, never fewer), built without looking at the data; `raw(name)` names the column
+        holding a field's text (plain names hold the typed values). None: this check cannot say, and
+        every row is given to it. A row check's are its rules; a check that compares rows is run over
+        every row's key columns instead and is not asked."""
+        return None
+
 
 class RowCheck(Check):
     """A check made of per-row rules: `rules(ctx)` gives polars expressions, `describe` words each failure."""
@@ -105,6 +114,14 @@ class RowCheck(Check):
 
     def rules(self, ctx: Context) -> list[Rule]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def row_rules(self, ctx: Context) -> list[Rule]:
+        """The rules as they apply to any row without a look at the data (`rules` may first look at the
+        table to make them cheaper, as the period check does): the query engine's plan uses these."""
+        return self.rules(ctx)
+
+    def row_suspects(self, ctx: Context, raw) -> list:
+        return [rule.expr for rule in self.row_rules(ctx)]
 
     def describe(self, rule: Rule, record: dict) -> tuple[str, str]:  # pragma: no cover - abstract
         raise NotImplementedError

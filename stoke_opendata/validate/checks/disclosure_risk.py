@@ -44,6 +44,11 @@ class DisclosureRisk(Check):
     }
     order = 1  # after the meaning checks, as the safety layer
     columns = ("indicator_id", "area_code", "period", "value")
+    reads = _FIELDS  # for the rows of disclosive indicators (only_indicators)
+
+    def only_indicators(self, definitions: dict) -> set[str]:
+        """The indicators whose rows this check reads beyond `columns`: the disclosive ones."""
+        return {i for i, d in definitions.items() if d.get("disclosive")}
 
     def run(self, ctx) -> list[Problem]:
         import polars as pl

@@ -25,9 +25,10 @@ def keep_formula_text() -> bool:
     return os.environ.get(KEEP_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def _maybe_formula(pl, name: str):
-    """True for every cell that starts like a formula (and a few others: a space, a digit-less symbol)."""
-    col = pl.col(name)
+def _maybe_formula(pl, name):
+    """True for every cell that starts like a formula (and a few others: a space, a digit-less symbol).
+    `name`: a column's name, or an expression giving the text."""
+    col = pl.col(name) if isinstance(name, str) else name
     return ((col < "0") | ((col >= ":") & (col < "A"))).fill_null(False)
 
 
@@ -85,3 +86,9 @@ class FormulaInjection(Check):
 
     def run_table(self, checked) -> list[Problem]:
         return formula_problems(checked)
+
+    def row_suspects(self, ctx, raw) -> list:
+        """Every text cell that starts like a formula (the byte-order prefilter above: a superset)."""
+        import polars as pl
+
+        return [_maybe_formula(pl, raw(name)) for name in injection.text_fields(ctx.schema) if name in ctx.present]

@@ -28,15 +28,18 @@ class PeriodFormat(RowCheck):
             .unnest("_pair").filter(frequency.is_not_null())
             .with_columns(frequency.cast(pl.String), form.cast(pl.String)).collect()
         )
-        fits = {name: period.str.contains(f.pattern) for name, f in FORMS.items()}
-        bad_pairs = pairs.filter(
-            pl.any_horizontal([(frequency == name) & ~ok for name, ok in fits.items()])
-            & ~pl.any_horizontal([(form == name) & ok for name, ok in fits.items()]).fill_null(False))
+        bad_pairs = pairs.filter(_misfit(pl))
         expr = pl.lit(False)
         for f, p in bad_pairs.select("_frequency", "_period_form").unique().iter_rows():
             periods = bad_pairs.filter((frequency == f) & (form.eq_missing(p)))["period"]
             expr = expr | ((frequency == f) & form.cast(pl.String).eq_missing(p) & period.is_in(periods.implode()))
         return [Rule("period-format", "period", period.is_not_null() & expr)]
+
+    def row_rules(self, ctx):
+        """The same rule row by row, without looking at the data first (the query engine's plan)."""
+        import polars as pl
+
+        return [Rule("period-format", "period", pl.col("period").is_not_null() & _misfit(pl))]
 
     def describe(self, rule, record):
         frequency = record["_frequency"]
@@ -47,3 +50,11 @@ class PeriodFormat(RowCheck):
         fixed = next((c for c in (convert(record["period"], f) for f in reversed(forms)) if c), None)
         hint = f"write {fixed!r} (`validate --fix` rewrites it)" if fixed else f"write {shown} periods like {examples}"
         return (f"period {record['period']!r} does not fit the period form of {record['indicator_id']} ({shown})", hint)
+
+
+def _misfit(pl):
+    """True where the period fits neither the form of the row's frequency nor its source's period form."""
+    frequency, period, form = pl.col("_frequency"), pl.col("period"), pl.col("_period_form")
+    fits = {name: period.str.contains(f.pattern) for name, f in FORMS.items()}
+    return (pl.any_horizontal([(frequency == name) & ~ok for name, ok in fits.items()])
+            & ~pl.any_horizontal([(form == name) & ok for name, ok in fits.items()]).fill_null(False))

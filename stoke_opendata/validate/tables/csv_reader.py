@@ -72,6 +72,15 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
     if skip:
         data = data.with_columns(pl.col(ROW) + skip)  # the row numbers a spreadsheet shows for the whole file
         problems.append(header_problem(shown, title_rows, skip))
+    problems.extend(reader_notes(shown, encoding, guessed, delimiter))
+    info = FileInfo(path=shown, format="csv", rows=data.height, encoding=encoding, delimiter=DELIMITERS[delimiter])
+    return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems, extra_values=extras, header_row=skip + 1)
+
+
+def reader_notes(shown: str, encoding: str, guessed: bool, delimiter: str) -> list[Problem]:
+    """The file-level findings of reading a CSV: an encoding that had to be guessed, a delimiter other than
+    the comma (every reader of a CSV says them the same way)."""
+    problems = []
     if guessed:
         problems.append(
             Problem(
@@ -92,8 +101,7 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
                 value=DELIMITERS[delimiter],
             )
         )
-    info = FileInfo(path=shown, format="csv", rows=data.height, encoding=encoding, delimiter=DELIMITERS[delimiter])
-    return Table(info=info, labels=labels, frame=data, field_counts=counts, problems=problems, extra_values=extras, header_row=skip + 1)
+    return problems
 
 
 def _head_records(text: str, eol: str, count: int = SEARCH_ROWS) -> list[list[str]]:
@@ -190,7 +198,7 @@ def _polars_read(pl, source, delimiter: str, eol: str, width: int, pad: int = 0)
     schema = {column_name(i): pl.String for i in range(width + pad)}
     # the lines first: the streaming pass's buffers (~60 MB on 1M lines) are then free again for the
     # records, instead of adding to the peak on top of them
-    lines = _line_lengths(pl, source, eol)
+    lines = line_lengths(pl, source, eol)
     # blank cells are null (so no copy is needed to mark them missing); missing cells are told apart by
     # the field counts taken from the physical lines
     # the row numbers come from the reader itself (header = 1), chunked like the cells: a column added
@@ -221,7 +229,7 @@ def _scan_lines(pl, source, eol: str):
     return scan, False
 
 
-def _line_lengths(pl, source, eol: str):
+def line_lengths(pl, source, eol: str):
     """Per physical line: its length in bytes without its line ending (and without a leading BOM) and
     whether it holds a quote. Streamed: the lines' text is never held in memory."""
     scan, bom_kept = _scan_lines(pl, source, eol)
@@ -277,6 +285,31 @@ def _lines_at(pl, source, line_bytes, wanted, eol: str, most: int = 20_000):
     return pl.Series("line", found, dtype=pl.String)
 
 
+def odd_line_counts(pl, source, line_bytes, wanted, width: int, delimiter: str, any_quoted: bool, eol: str = "\n"):
+    """(cells of each wanted physical line, {index into wanted: its first cell beyond the header's width})
+    for the few lines whose length says they are not `width` plain cells: read again at their byte offsets
+    (or found by a scan when there are many), their delimiters counted outside quotes. The memory reader
+    and the query engine (engines/plan.py) both count ragged records this way."""
+    subset = _lines_at(pl, source, line_bytes, wanted, eol)
+    if subset is None:  # many odd lines, or offsets that do not add up: scan for them instead
+        subset = (
+            _scan_lines(pl, source, eol)[0]
+            .with_row_index("i")
+            .filter(pl.col("i").is_in(wanted.implode()))
+            .collect(engine="streaming")["line"]
+        )
+    text = subset
+    if any_quoted:
+        subset = subset.str.replace_all(r'"[^"]*"', "")  # delimiters inside quotes do not separate cells
+    exact = subset.str.count_matches(delimiter, literal=True).cast(pl.Int32) + 1
+    extras = {}
+    longer = (exact > width).arg_true()
+    for position, line in zip(longer.to_list(), text.gather(longer).to_list()):
+        record = _first_record(line, delimiter)
+        extras[position] = (record[width] if len(record) > width else "") or None
+    return exact, extras
+
+
 def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: str, eol: str = "\n"):
     """(cells per data record, {record position: first extra cell's text}), vectorised. A record with
     exactly `width` unquoted cells has a line exactly as long as its cells plus width-1 delimiters (string
@@ -296,23 +329,9 @@ def _field_counts(pl, lines, data, width: int, delimiter: str, source, shown: st
         counts = pl.repeat(width, n_records, dtype=pl.Int32, eager=True).rename("field_count")
         if odd.any():
             where = odd.arg_true()
-            subset = _lines_at(pl, source, lines["bytes"], where + 1, eol)
-            if subset is None:  # many odd lines, or offsets that do not add up: scan for them instead
-                subset = (
-                    _scan_lines(pl, source, eol)[0]
-                    .with_row_index("i")
-                    .filter(pl.col("i").is_in((where + 1).implode()))
-                    .collect(engine="streaming")["line"]
-                )
-            text = subset
-            if any_quoted:
-                subset = subset.str.replace_all(r'"[^"]*"', "")  # delimiters inside quotes do not separate cells
-            exact = subset.str.count_matches(delimiter, literal=True).cast(pl.Int32) + 1
+            exact, found = odd_line_counts(pl, source, lines["bytes"], where + 1, width, delimiter, any_quoted, eol)
             counts = counts.scatter(where, exact)
-            longer = (exact > width).arg_true()
-            for position, line in zip(where.gather(longer).to_list(), text.gather(longer).to_list()):
-                record = _first_record(line, delimiter)
-                extras[position] = (record[width] if len(record) > width else "") or None
+            extras.update({int(where[i]): text for i, text in found.items()})
         return counts, extras
     if isinstance(source, bytes):
         handle = io.StringIO(source.decode("utf-8", errors="replace"), newline="")

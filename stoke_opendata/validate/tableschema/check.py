@@ -14,7 +14,7 @@ from stoke_opendata.validate.tables.table import ROW, Table, column_name
 from stoke_opendata.validate.tableschema.constraints import _cell_checks
 from stoke_opendata.validate.tableschema.field_types import read_columns
 from stoke_opendata.validate.tableschema.hints import label_hint
-from stoke_opendata.validate.tableschema.keys import _foreign_keys, _primary_key
+from stoke_opendata.validate.tableschema.keys import _foreign_keys, primary_key_problems
 
 
 @dataclass
@@ -37,8 +37,11 @@ class Checked:
 References = Callable[[str, list[str]], object]  # (resource name, fields) -> polars DataFrame of keys, or None
 
 
-def check_structure(table: Table, schema: dict, references: References | None = None, *, schema_label: str = "") -> Checked:
-    """All Table Schema rules on one table: header, rows, types, constraints, keys. Never stops early."""
+def check_structure(table: Table, schema: dict, references: References | None = None, *, schema_label: str = "", keys: bool = True) -> Checked:
+    """All Table Schema rules on one table: header, rows, types, constraints, keys. Never stops early.
+    `keys=False` leaves out the primary key, the one rule here that compares rows with each other: the
+    query engine checks it on the key columns of every row (pipeline.check_series), the rest on the rows
+    its query flagged."""
     import polars as pl
 
     path = table.path
@@ -52,40 +55,8 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     frame = table.frame
     header_row = table.header_row  # the spreadsheet's row of the header (below a title row: not 1)
 
-    # header --------------------------------------------------------------------------------------
-    position_of: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    for index, label in enumerate(table.labels):
-        where = label if label.strip() else f"column {index + 1}"
-        if not label.strip():
-            problems.append(Problem(path, "blank-label", f"the header of column {index + 1} is empty", "give the column a header or delete it", row=header_row, column=where, value=label))
-            continue
-        if label in seen:
-            problems.append(
-                Problem(path, "duplicate-label", f"the header {label!r} appears twice (columns {seen[label] + 1} and {index + 1}); the second is ignored", "delete or rename one of the two columns", row=header_row, column=label, value=label)
-            )
-            continue
-        seen[label] = index
-        if label in specs:
-            position_of[label] = index
-        elif label.strip() in specs and label.strip() not in seen:
-            position_of[label.strip()] = index  # padding around a header label is not part of it (as frictionless reads it)
-            seen[label.strip()] = index
-        else:
-            problems.append(Problem(path, "extra-label", f"the column {label!r} is not in the {schema_label or 'Table'} schema", label_hint(label, names), row=header_row, column=label, value=label))
-    for name in names:
-        if name not in position_of:
-            required = bool((specs[name].get("constraints") or {}).get("required"))
-            problems.append(
-                Problem(
-                    path,
-                    "missing-label",
-                    f"the column {name!r} is missing" + (" (it is required)" if required else ""),
-                    f"add a column headed {name!r}" + ("" if required else " (its cells may be left blank)"),
-                    row=header_row,
-                    column=name,
-                )
-            )
+    found, position_of = read_header(path, table.labels, specs, header_row, schema_label)
+    problems.extend(found)
 
     # rows: blank, extra and missing cells ----------------------------------------------------------
     # (nothing is added to or filtered from the big frame: that would copy every column; blank rows stay,
@@ -161,7 +132,49 @@ def check_structure(table: Table, schema: dict, references: References | None = 
     distinct: dict = {}
     cell_problems = _cell_checks(pl, path, raw, typed, specs, present, position_of, short, distinct, invalid)
     problems.extend(cell_problems)
-    problems.extend(_primary_key(pl, path, raw, typed, schema, present, short, untyped))
+    if keys:
+        problems.extend(primary_key_problems(pl, path, raw, typed, schema, present, short, untyped))
     problems.extend(_foreign_keys(pl, path, raw, schema, present, references, distinct, typed))
     short_rows = {p.row for p in problems if p.code in ("missing-cell", "blank-row")}
     return Checked(path=path, raw=raw, typed=typed, present=present, schema=schema, problems=problems, short_rows=short_rows, distinct=distinct)
+
+
+def read_header(path: str, labels: list[str], specs: dict, header_row: int, schema_label: str) -> tuple[list[Problem], dict[str, int]]:
+    """(blank-label, duplicate-label, extra-label and missing-label problems, field name -> the position of
+    its column), from the header alone: the query engine reads its columns by these positions too."""
+    problems: list[Problem] = []
+    names = list(specs)
+    position_of: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for index, label in enumerate(labels):
+        where = label if label.strip() else f"column {index + 1}"
+        if not label.strip():
+            problems.append(Problem(path, "blank-label", f"the header of column {index + 1} is empty", "give the column a header or delete it", row=header_row, column=where, value=label))
+            continue
+        if label in seen:
+            problems.append(
+                Problem(path, "duplicate-label", f"the header {label!r} appears twice (columns {seen[label] + 1} and {index + 1}); the second is ignored", "delete or rename one of the two columns", row=header_row, column=label, value=label)
+            )
+            continue
+        seen[label] = index
+        if label in specs:
+            position_of[label] = index
+        elif label.strip() in specs and label.strip() not in seen:
+            position_of[label.strip()] = index  # padding around a header label is not part of it (as frictionless reads it)
+            seen[label.strip()] = index
+        else:
+            problems.append(Problem(path, "extra-label", f"the column {label!r} is not in the {schema_label or 'Table'} schema", label_hint(label, names), row=header_row, column=label, value=label))
+    for name in names:
+        if name not in position_of:
+            required = bool((specs[name].get("constraints") or {}).get("required"))
+            problems.append(
+                Problem(
+                    path,
+                    "missing-label",
+                    f"the column {name!r} is missing" + (" (it is required)" if required else ""),
+                    f"add a column headed {name!r}" + ("" if required else " (its cells may be left blank)"),
+                    row=header_row,
+                    column=name,
+                )
+            )
+    return problems, position_of

@@ -205,3 +205,62 @@ def _describe(code, constraint, name, spec, value) -> tuple[str, str]:
     if constraint == "maxLength":
         return f"{shown!r} in {name} is too long", f"{name} must have at most {constraints['maxLength']} characters"
     return f"{shown!r} in {name} breaks the {constraint} constraint", ""
+
+
+def cell_suspects(pl, specs: dict, present: set[str], raw, typed) -> list:
+    """For the query engine's plan: per field, a polars expression True on every row `_cell_checks` might
+    report for that field (more is allowed, never fewer), built from the same constraints without looking
+    at the data. `raw(name)` and `typed(name)` are the expressions of a field's text (missing values null)
+    and of its fast cast (field_types.fast_cast). What is decided in Python here (a pattern polars's regex
+    engine does not take, a bound on a type with no polars dtype, a value only the slow path reads) flags
+    every filled cell of the field, and the rows are then judged by `_cell_checks` itself."""
+    exprs = []
+    for name, spec in specs.items():
+        if name not in present:
+            continue
+        text, value = raw(name), typed(name)
+        filled = text.is_not_null()
+        if needs_reading(spec):
+            exprs.append(filled & value.is_null())  # not of its type by the fast path: the slow path decides
+        constraints = spec.get("constraints") or {}
+        if not isinstance(constraints, dict):
+            continue
+        native = spec.get("type", "string") in NATIVE or not needs_reading(spec)
+        if constraints.get("required") is True:
+            exprs.append(text.is_null())
+        if isinstance(constraints.get("pattern"), str) and _compiles(constraints["pattern"]):
+            regex = f"^(?:{constraints['pattern']})$"
+            exprs.append(filled & ~text.str.contains(regex) if _polars_regex(pl, regex) else filled)
+        if isinstance(constraints.get("enum"), list):
+            try:
+                options = [constraint_value(spec, o) for o in constraints["enum"]]
+            except CastError:
+                options = None
+            if options is not None and not needs_reading(spec):
+                exprs.append(filled & ~text.is_in(options))
+            elif options is not None:
+                exprs.append(value.is_not_null() & ~value.is_in(pl.Series(options, dtype=dtype(pl, spec)).implode()))
+        for constraint, compare in (("minimum", "lt"), ("maximum", "gt"), ("exclusiveMinimum", "le"), ("exclusiveMaximum", "ge")):
+            if constraint not in constraints:
+                continue
+            try:
+                bound = constraint_value(spec, constraints[constraint])
+            except CastError:
+                continue
+            if native and needs_reading(spec):
+                exprs.append(value.is_not_null() & getattr(value, compare)(pl.lit(bound, dtype=dtype(pl, spec))))
+            else:
+                exprs.append(filled)
+        for constraint, compare in (("minLength", "lt"), ("maxLength", "gt")):
+            if isinstance(constraints.get(constraint), int) and not isinstance(constraints[constraint], bool):
+                exprs.append(filled & getattr(text.str.len_chars(), compare)(constraints[constraint]))
+    return exprs
+
+
+def _polars_regex(pl, regex: str) -> bool:
+    """Whether polars's regex engine takes the pattern (look-arounds and back-references it does not)."""
+    try:
+        pl.select(pl.lit("").str.contains(regex))
+        return True
+    except pl.exceptions.PolarsError:
+        return False

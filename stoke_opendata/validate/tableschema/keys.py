@@ -55,7 +55,7 @@ class _Known:
         return [k for n in (len(value) - 1, len(value), len(value) + 1) for k in self._buckets.get((value[:1], n), [])][:200]
 
 
-def _primary_key(pl, path, raw, typed, schema, present, short=None, untyped=None) -> list[Problem]:
+def primary_key_problems(pl, path, raw, typed, schema, present, short=None, untyped=None) -> list[Problem]:
     """Rows whose primary key repeats an earlier row's, compared on the typed values (1 and 01 are the same
     integer, as frictionless compares them; a cell that is not of its type counts as blank), and rows whose
     key cells are all blank. A blank row is reported once, as blank-row. `untyped`: field -> values with no
@@ -204,3 +204,35 @@ def _foreign_keys(pl, path, raw, schema, present, references, distinct=None, typ
                 )
             )
     return problems
+
+
+def foreign_key_suspects(pl, schema: dict, present: set[str], references, raw) -> list:
+    """For the query engine's plan: True on every row `_foreign_keys` might report (more is allowed, never
+    fewer): a one-field text key whose value the referenced table lacks; any other complete key (typed or
+    several fields) is left to `_foreign_keys` itself. A reference to the table itself compares rows and is
+    not planned here (the engine refuses such a schema). `raw(name)` is the expression of a field's text."""
+    exprs = []
+    for fk in schema.get("foreignKeys") if isinstance(schema.get("foreignKeys"), list) else []:
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue
+        fields = fk.get("fields")
+        fields = [fields] if isinstance(fields, str) else list(fields or [])
+        ref = fk["reference"]
+        ref_fields = ref.get("fields")
+        ref_fields = [ref_fields] if isinstance(ref_fields, str) else list(ref_fields or [])
+        resource = ref.get("resource", "")
+        if not fields or any(f not in present for f in fields) or resource == "" or references is None:
+            continue
+        try:
+            target = references(resource, ref_fields)
+        except LookupError:
+            continue  # said once, without a row, by _foreign_keys
+        if target is None:
+            continue
+        complete = pl.all_horizontal([raw(f).is_not_null() for f in fields])
+        text_key = len(fields) == 1 and len(ref_fields) == 1 and target[ref_fields[0]].dtype == pl.String
+        if text_key:
+            exprs.append(complete & ~raw(fields[0]).is_in(target[ref_fields[0]].unique().implode()))
+        else:
+            exprs.append(complete)
+    return exprs

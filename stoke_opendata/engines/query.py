@@ -1,0 +1,163 @@
+"""The query engine: the rule set as one polars query (plan.py), collected in memory or streaming.
+
+- memory mode (a file under STOKE_OPENDATA_STREAM_OVER_MB, default 200): the plan's outputs are collected
+  together by polars's in-memory engine (one scan, shared by the outputs); the series rules run over the
+  series columns of the whole file;
+- streaming mode (above it, or `streaming=True`): the same plan run by polars's streaming engine in one
+  pass; the series columns are written by polars, partitioned by series key (engines/series.py), to
+  Parquet files on disk, and the series rules run bucket by bucket in parallel processes.
+Either way the suspect rows are worded by pipeline.check_table(part="rows") and the series rules by
+pipeline.check_series: the memory engine's own code, so the findings are the memory engine's.
+
+What the plan cannot read goes elsewhere, and says so in docs/scale.md: in memory mode the memory engine
+reads it (not UTF-8, old Mac line endings, title lines above the header, a quoted line break, a schema
+whose `unique` columns or self-referencing foreign key compare any rows); in streaming mode the batched
+engine does (it partitions lines itself and keeps a quoted line break's record whole) or it is refused
+as the batched engine refuses it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from stoke_opendata.validate.problems import FileInfo, Report
+
+STREAM_OVER_ENV = "STOKE_OPENDATA_STREAM_OVER_MB"
+
+
+class Unplannable(Exception):
+    """The plan cannot read this file or schema (the reason is the message): another engine must."""
+
+
+def cannot_plan(schema: dict) -> str | None:
+    """Why this schema's rules cannot all be split into row rules and series rules (None if they can)."""
+    if any(isinstance(f, dict) and (f.get("constraints") or {}).get("unique") for f in schema.get("fields", [])):
+        return "a column must be unique across the whole table"
+    for fk in schema.get("foreignKeys") or []:
+        ref = fk.get("reference", {}) if isinstance(fk, dict) else {}
+        if isinstance(ref, dict) and ref.get("resource") in ("", None):
+            return "a foreign key refers to the table itself"
+    return None
+
+
+def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, steward: bool,
+                  catalogue_dir=None, streaming: bool = False, checks=(), work_dir: Path | None = None, progress=None) -> Report:
+    """One CSV file through the plan; raises Unplannable when another engine must read it."""
+    import polars as pl
+
+    from stoke_opendata.validate import checks as registry, pipeline
+    from stoke_opendata.validate.submission import plain_words, relabel
+    from stoke_opendata.validate.tables.table import ROW, Table
+    from stoke_opendata.validate.tableschema.check import read_header
+    from stoke_opendata.engines import plan
+
+    why = cannot_plan(schema)
+    if why:
+        raise Unplannable(why)
+    fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
+    specs = {f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
+    layout = plan.sniff_csv(path, shown, set(specs), steward)
+    if isinstance(layout, str):
+        raise Unplannable(layout)
+    info = FileInfo(path=shown, format="csv", rows=0, encoding=layout.encoding, delimiter=_delimiter_name(layout.delimiter))
+    table = Table(info=info, labels=list(layout.labels), frame=None, field_counts=None, problems=list(layout.notes))
+    if steward:
+        relabel(table, schema)  # 'Area Code' is area_code: the plan reads the column under its field's name
+    _found, position_of = read_header(shown, table.labels, specs, 1, label)
+    definitions = catalogue.definitions() if registry.applies_to(set(position_of)) else {}
+    bundled = pipeline.bundled_history({path.resolve()}) if history else None
+    running = registry.chosen(checks)
+    series_columns = pipeline.series_columns(schema, checks)
+    from stoke_opendata.safety.guards import Limits
+
+    lines = plan.physical_lines(path)
+    built = plan.build(layout, lines, schema, specs, position_of, catalogue.reference, definitions, bundled, running,
+                       series_columns, Limits.from_env().max_cell_chars)
+    folder = None
+    try:
+        if streaming:
+            from stoke_opendata.engines import stream
+
+            folder = Path(tempfile.mkdtemp(prefix="stoke-query-", dir=work_dir))
+            suspects, records, buckets, context = stream.run(built, layout, definitions, folder, path.stat().st_size)
+            series = None
+        else:
+            suspects, series, count = pl.collect_all([built.suspects, built.series, built.count])
+            records = int(count["records"][0])
+            buckets = context = None
+        if records != lines.height - 1:  # a quoted line break: records are not lines
+            raise Unplannable("a quoted cell holds a line break")
+        table.info.rows = records
+        table.frame = suspects.drop("__odd__")
+        table.field_counts, table.extra_values = _cell_counts(pl, suspects, lines, layout)
+        report = Report()
+        checked = pipeline.check_table(report, table, schema, label, catalogue.reference, lambda: definitions,
+                                       lambda: bundled, checks, part="rows")
+        short = _short_rows(pl, table, ROW)
+        present = set(position_of)
+        if series is not None:
+            report.extend(pipeline.check_series(shown, series, schema, present, definitions, bundled, short, checks))
+        else:
+            from stoke_opendata.engines import stream
+
+            report.extend(stream.check_buckets(buckets, context, shown, schema, present, definitions, bundled, short, checks))
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    _said_once(report)
+    start = 0
+    pipeline.apply_submission_rules(report, start, table.info, schema if steward else None, catalogue_dir)
+    if steward:
+        plain_words(report.problems, start, checked, definitions)
+    return report
+
+
+def _delimiter_name(delimiter: str) -> str:
+    from stoke_opendata.validate.tables.sniff import DELIMITERS
+
+    return DELIMITERS[delimiter]
+
+
+def _cell_counts(pl, suspects, lines, layout):
+    """(cells of each suspect record, {position: its first extra cell's text}): `width` for a record whose
+    line is exactly its cells, else counted on its line (csv_reader.odd_line_counts, as the memory reader)."""
+    from stoke_opendata.validate.tables.csv_reader import odd_line_counts
+    from stoke_opendata.validate.tables.table import ROW
+
+    width = layout.width
+    counts = pl.repeat(width, suspects.height, dtype=pl.Int32, eager=True).rename("field_count")
+    extras: dict[int, str | None] = {}
+    odd = suspects["__odd__"]
+    if suspects.height and odd.any():
+        where = odd.arg_true()
+        line_numbers = suspects[ROW].gather(where) - 1  # record at row r is physical line r - 1 (0-based)
+        exact, found = odd_line_counts(pl, str(layout.path), lines["bytes"], line_numbers, width, layout.delimiter,
+                                       bool(lines["quoted"].any()), "\n")
+        counts = counts.scatter(where, exact)
+        extras = {int(where[i]): text for i, text in found.items()}
+    return counts, extras
+
+
+def _short_rows(pl, table, ROW) -> dict[int, int]:
+    """row -> the cells it has, for the suspect rows that are blank (0) or short: the primary key skips them,
+    as check_structure's `short` does."""
+    cells = [c for c in table.frame.columns if c != ROW]
+    if not table.frame.height:
+        return {}
+    blank = table.frame.select(pl.all_horizontal([pl.col(c).is_null() for c in cells])).to_series()
+    width = len(table.labels)
+    out = {}
+    for row, is_blank, count in zip(table.frame[ROW].to_list(), blank.to_list(), table.field_counts.to_list()):
+        if is_blank or count < width:
+            out[row] = 0 if is_blank else count
+    return out
+
+
+def _said_once(report: Report) -> None:
+    """checks.run_checks's rule across the two halves: a value said to be implausible (a row rule) is not
+    said again as an outlier (a series rule)."""
+    implausible = {(p.file, p.row) for p in report.problems if p.code == "implausible-value"}
+    if implausible:
+        report.problems[:] = [p for p in report.problems if not (p.code == "outlier" and (p.file, p.row) in implausible)]
