@@ -22,10 +22,10 @@ import click
 @click.option("--history/--no-history", default=True, show_default=True, help="Compare values with the bundled datasets (outlier and gap warnings).")
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "memory", "batched", "spark"]),
+    type=click.Choice(["auto", "memory", "query", "batched", "spark"]),
     default="auto",
     show_default=True,
-    help="memory: whole table in memory; batched: partitioned by series on disk, bounded memory; spark: on Apache Spark; auto: batched above STOKE_OPENDATA_BATCH_OVER_MB (200) or for a folder of CSV/Parquet parts.",
+    help="memory: whole table in memory; query: the rules as one polars query, streamed above STOKE_OPENDATA_STREAM_OVER_MB (200) in bounded memory; batched: partitioned by series on disk by a line scanner; spark: on Apache Spark; auto: query for a CSV file above STOKE_OPENDATA_BATCH_OVER_MB (200), batched for a folder of parts or large Parquet, else memory.",
 )
 @click.option("--spark-master", metavar="URL", help="With --engine spark: the cluster's master URL (default local[*]).")
 @click.option("--max-per-code", type=click.IntRange(min=0), default=20, show_default=True, help="Text report: rows shown per error code (0 = all).")

@@ -106,7 +106,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         chosen = engine
         if engine == "auto":
             big = is_dir or sum(p.stat().st_size for p in parts) > threshold
-            chosen = "query" if not (is_dir or parquet) else "batched" if big else "memory"
+            chosen = ("batched" if is_dir or parquet else "query") if big else "memory"
         if chosen == "query" and (is_dir or parquet):
             raise UsageError("the query engine reads one CSV file; use --engine batched for a folder or Parquet", where=str(path))
         if chosen == "query":

@@ -95,19 +95,23 @@ def _validate_buckets(parts, schema, label, catalogue, bundled, checks=()) -> Re
 
 
 @contextlib.contextmanager
-def _spill_errors(folder: Path):
+def _spill_errors(folder: Path, engine: str = "batched"):
     """A disk that fills up (or a file-size limit) while the buckets are written: one line naming the
     cause and the folder, exit 2; the buckets are removed by the caller and no report is written."""
+    import polars as pl
+
     try:
         yield
-    except OSError as exc:
-        code = exc.errno  # polars' own writes raise OSError with "(os error N)" in the text and no errno
+    except (OSError, pl.exceptions.ComputeError) as exc:
+        # polars' own writes raise OSError (or, from a streaming sink, ComputeError) with "(os error N)"
+        # in the text and no errno
+        code = getattr(exc, "errno", None)
         if code is None and (found := re.search(r"os error (\d+)", str(exc))):
             code = int(found.group(1))
         if code not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise
         raise UsageError(
-            f"the batched engine could not write its temporary buckets ({os.strerror(code)}); it needs free disk about "
+            f"the {engine} engine could not write its temporary buckets ({os.strerror(code)}); it needs free disk about "
             "the size of the input there: free some space, or set TMPDIR to a folder on a larger disk", where=str(folder.parent)
         ) from None
 

@@ -111,32 +111,34 @@ class Plan:
     flags: list = field(default_factory=list)  # the suspect expressions (bench/plan_costs.py times each)
 
 
-def build(layout: CsvLayout, lines, schema: dict, specs: dict, position_of: dict[str, int], references,
-          definitions: dict, history, running: list, series_columns: tuple[str, ...], max_cell_chars: int) -> Plan:
-    """The plan for one file. `lines`: physical_lines of it; `running`: the checks of this run (the series
-    checks among them are not planned: they run over the series columns); `definitions`: the indicators'
-    attributes (checks.definition_of)."""
+def scan_rows(layout: CsvLayout):
+    """The data records as a lazy frame: ROW (the spreadsheet row, header = 1) and the cells as text, read
+    exactly as the memory reader reads them (csv_reader._polars_read's options)."""
     import polars as pl
 
-    from stoke_opendata.validate import checks as registry
-    from stoke_opendata.validate.pipeline import series_check
-    from stoke_opendata.validate.tableschema.constraints import cell_suspects
-    from stoke_opendata.validate.tableschema.field_types import dtype, fast_cast, needs_reading
-    from stoke_opendata.validate.tableschema.keys import foreign_key_suspects
-
-    width = layout.width
-    cells = [column_name(i) for i in range(width)]
+    cells = [column_name(i) for i in range(layout.width)]
     scan = pl.scan_csv(
         layout.path, has_header=False, separator=layout.delimiter, quote_char='"', eol_char="\n",
         schema={c: pl.String for c in cells}, missing_columns="insert", extra_columns="ignore",
         truncate_ragged_lines=True, raise_if_empty=True, row_index_name=ROW, row_index_offset=1,
     )
-    rows = scan.filter(pl.col(ROW) > 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    return scan.filter(pl.col(ROW) > 1).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def with_fields(rows, schema: dict, specs: dict, position_of: dict[str, int], definitions: dict):
+    """`rows` with each present field's text (RAW + name: missing values null), its typed value (the fast
+    cast: field_types.fast_cast) under its own name, and, for a table of indicator values, each row's
+    indicator attributes and _value_blank, as checks.build_context gives the checks."""
+    import polars as pl
+
+    from stoke_opendata.validate import checks as registry
+    from stoke_opendata.validate.tableschema.field_types import dtype, fast_cast, needs_reading
+
     missing = schema.get("missingValues", [""])
     others = [str(v) for v in missing if str(v) != ""] if isinstance(missing, list) else []
 
     def text_of(name: str):
-        col = pl.col(cells[position_of[name]])
+        col = pl.col(column_name(position_of[name]))
         return pl.when(col.is_in(others)).then(None).otherwise(col) if others else col
 
     present = set(position_of)
@@ -154,36 +156,81 @@ def build(layout: CsvLayout, lines, schema: dict, specs: dict, position_of: dict
         frame = frame.with_columns(_attributes(pl, definitions))
         value_blank = pl.col(RAW + "value").is_null() if "value" in present else pl.lit(True)
         frame = frame.with_columns(value_blank.alias("_value_blank"))
+    return frame
+
+
+def distinct_outputs(frame, specs: dict, present: set[str], running: list) -> dict:
+    """The lazy frames of what the rules are judged on once per distinct value: each coded field's values
+    (constraints.coded_fields), and for each row check that `looks_at` the data, the distinct rows of those
+    columns with their attributes. key -> LazyFrame: ("field", name) or ("check", position in `running`)."""
+    import polars as pl
+
+    from stoke_opendata.validate import checks as registry
+    from stoke_opendata.validate.pipeline import series_check
+    from stoke_opendata.validate.tableschema.constraints import coded_fields
+
+    out = {("field", n): frame.select(pl.col(RAW + n).alias(n)).unique().drop_nulls() for n in coded_fields(specs, present)}
+    if registry.applies_to(present):
+        attributes = [c for c, _kind in registry.ATTRIBUTES.values()]
+        for index, check in enumerate(running):
+            looks = getattr(check, "looks_at", ())
+            if looks and not series_check(check) and all(c in present for c in looks):
+                columns = list(dict.fromkeys(["indicator_id", *looks]))
+                out[("check", index)] = frame.select(*columns, *attributes).unique()
+    return out
+
+
+def build(layout: CsvLayout, frame, lines, schema: dict, specs: dict, position_of: dict[str, int], references,
+          definitions: dict, history, running: list, series_columns: tuple[str, ...], max_cell_chars: int, distinct: dict) -> Plan:
+    """The plan for one file over `frame` (with_fields of scan_rows, or of the collected records).
+    `lines`: physical_lines of the file; `running`: the checks of this run (the series checks among them
+    are not planned: they run over the series columns); `distinct`: distinct_outputs, collected."""
+    import polars as pl
+
+    from stoke_opendata.validate import checks as registry
+    from stoke_opendata.validate.pipeline import series_check
+    from stoke_opendata.validate.tableschema.constraints import cell_suspects
+    from stoke_opendata.validate.tableschema.keys import foreign_key_suspects
+
+    width = layout.width
+    cells = [column_name(i) for i in range(width)]
+    present = set(position_of)
+    values = {key[1]: found.to_series() for key, found in distinct.items() if key[0] == "field"}
 
     def raw(name: str):
         return pl.col(RAW + name)
 
-    suspects = []
-    if lines is not None:  # a record whose cells do not fill its line exactly: extra, missing or quoted cells
-        line_bytes = pl.lit(lines["bytes"]).gather(pl.col(ROW) - 1)
-        cell_bytes = pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0) for c in cells])
-        odd = line_bytes != cell_bytes + (width - 1)
-        if lines["quoted"].any():
-            odd = odd | pl.lit(lines["quoted"]).gather(pl.col(ROW) - 1)
-    else:
-        odd = pl.lit(True)
-    suspects.append(pl.all_horizontal([pl.col(c).is_null() for c in cells]))  # a blank row
-    suspects.append(pl.any_horizontal([pl.col(c).str.len_bytes() > max_cell_chars for c in cells]))
-    suspects += cell_suspects(pl, specs, present, raw, pl.col)
-    suspects += foreign_key_suspects(pl, schema, present, references, raw)
-    ctx = registry.Context(path=layout.shown, frame=None, raw=None, present=present, definitions=definitions, history=history, schema=schema)
-    for check in running:
+    # a record whose cells do not fill its line exactly (extra, missing or quoted cells), a blank row (no
+    # cell bytes), a cell over the cell limit (more bytes in the row than a cell may have characters)
+    cell_bytes = pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0) for c in cells])
+    odd = pl.lit(lines["bytes"]).gather(pl.col(ROW) - 1) != cell_bytes + (width - 1)
+    if lines["quoted"].any():
+        odd = odd | pl.lit(lines["quoted"]).gather(pl.col(ROW) - 1)
+    suspects = [cell_bytes == 0, cell_bytes > max_cell_chars]
+    suspects += cell_suspects(pl, specs, present, raw, pl.col, values)
+    suspects += foreign_key_suspects(pl, schema, present, references, raw, values)
+    ctx = registry.Context(path=layout.shown, frame=None, raw=None, present=present, definitions=definitions,
+                           history=history, schema=schema, distinct=values)
+    for index, check in enumerate(running):
         if series_check(check):
             continue
         if not check.every_table and not (registry.applies_to(present) and check.applies(ctx)):
             continue
-        found = check.row_suspects(ctx, raw)
+        looked = distinct.get(("check", index))
+        found = check.row_suspects(ctx if looked is None else _with_frame(ctx, looked), raw)
         suspects += [pl.lit(True)] if found is None else found
     flagged = pl.any_horizontal([odd.fill_null(True)] + [e.fill_null(False) for e in suspects])
     suspect_rows = frame.filter(flagged).select(ROW, *cells, odd.fill_null(True).alias("__odd__"))
     keep = _series_exprs(pl, series_columns, present, running, definitions, raw)
     series = frame.select(ROW, *keep)
-    return Plan(suspects=suspect_rows, series=series, count=rows.select(pl.len().alias("records")), cells=cells, base=frame, flags=[odd] + suspects)
+    return Plan(suspects=suspect_rows, series=series, count=frame.select(pl.len().alias("records")), cells=cells,
+                base=frame, flags=[odd] + suspects)
+
+
+def _with_frame(ctx, frame):
+    import dataclasses
+
+    return dataclasses.replace(ctx, frame=frame)
 
 
 def _attributes(pl, definitions: dict) -> list:
@@ -227,5 +274,6 @@ def _series_exprs(pl, columns: tuple[str, ...], present: set[str], running: list
         if name in everywhere or name not in some:
             out.append(raw(name).alias(name))
         else:
-            out.append(pl.when(raw("indicator_id").is_in(sorted(some[name]))).then(raw(name)).alias(name))
+            only = raw("indicator_id").is_in(sorted(some[name])) if "indicator_id" in present else pl.lit(True)
+            out.append(pl.when(only).then(raw(name)).alias(name))
     return out

@@ -73,8 +73,14 @@ def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, h
     from stoke_opendata.safety.guards import Limits
 
     lines = plan.physical_lines(path)
-    built = plan.build(layout, lines, schema, specs, position_of, catalogue.reference, definitions, bundled, running,
-                       series_columns, Limits.from_env().max_cell_chars)
+    rows = plan.scan_rows(layout)
+    if not streaming:  # the records read once, in memory; every output below is computed from them
+        rows = rows.collect().lazy()
+    frame = plan.with_fields(rows, schema, specs, position_of, definitions)
+    wanted = plan.distinct_outputs(frame, specs, set(position_of), running)
+    distinct = dict(zip(wanted, pl.collect_all(list(wanted.values()), engine="streaming" if streaming else "auto"))) if wanted else {}
+    built = plan.build(layout, frame, lines, schema, specs, position_of, catalogue.reference, definitions, bundled, running,
+                       series_columns, Limits.from_env().max_cell_chars, distinct)
     folder = None
     try:
         if streaming:

@@ -38,7 +38,7 @@ def run(built, layout, definitions: dict, folder: Path, size: int):
     if key.bases and set(CONTEXT_COLUMNS) <= names:
         context = bucketed.filter(key.is_context(pl.col("indicator_id"), pl.col("area_code"))).select(*CONTEXT_COLUMNS, pl.col(BUCKET).alias("_bucket"))
         outputs.append(context)
-    with _spill_errors(folder):
+    with _spill_errors(folder, "query"):
         done = pl.collect_all(outputs, engine="streaming")
     suspects, count = done[0], done[1]
     context = done[3] if len(done) > 3 else None

@@ -95,18 +95,23 @@ def test_parquet_with_wrong_columns_is_one_line_exit_2(tmp_path):
         assert result.stderr.startswith(f"error: {path}: the Parquet file's columns do not match the Table Schema (missing indicator_id")
 
 
-def test_auto_engine_batches_above_the_threshold(bench_data, monkeypatch):
+def test_auto_engine_uses_the_query_engine_above_the_threshold(bench_data, monkeypatch):
+    """Above STOKE_OPENDATA_BATCH_OVER_MB a CSV file goes to the query engine (issue 25: polars partitions
+    it, not a Python line scanner), streaming above STOKE_OPENDATA_STREAM_OVER_MB; below, to the memory engine."""
     dirty, catalogue, _ = bench_data
     chosen = []
-    from stoke_opendata.engines import batched
+    from stoke_opendata.engines import query
 
-    real = batched.validate_csv
-    monkeypatch.setattr(batched, "validate_csv", lambda *a, **k: chosen.append(1) or real(*a, **k))
+    real = query.validate_file
+    monkeypatch.setattr(query, "validate_file", lambda *a, **k: chosen.append(k["streaming"]) or real(*a, **k))
     monkeypatch.setenv(engines.BATCH_OVER_ENV, "1")
+    monkeypatch.setenv(engines.STREAM_OVER_ENV, "1")
+    engines.validate([dirty], engine="auto", catalogue_dir=catalogue, history=False)
+    monkeypatch.setenv(engines.STREAM_OVER_ENV, "1000")
     engines.validate([dirty], engine="auto", catalogue_dir=catalogue, history=False)
     monkeypatch.setenv(engines.BATCH_OVER_ENV, "1000")
     engines.validate([dirty], engine="auto", catalogue_dir=catalogue, history=False)
-    assert chosen == [1]
+    assert chosen == [True, False]
 
 
 def test_size_cap_guards_only_the_memory_engine(bench_data, monkeypatch):

@@ -245,8 +245,8 @@ def test_line_lengths_same_with_polars_line_scanner_and_the_csv_scan(data, monke
     path = tmp_path / "lines.csv"
     path.write_bytes(data)
     for source in (data, str(path)):
-        fast = csv_reader._line_lengths(pl, source, "\n")
+        fast = csv_reader.line_lengths(pl, source, "\n")
         with monkeypatch.context() as patched:
             patched.delattr(pl, "scan_lines")
-            slow = csv_reader._line_lengths(pl, source, "\n")
+            slow = csv_reader.line_lengths(pl, source, "\n")
         assert fast.equals(slow), (source, fast, slow)

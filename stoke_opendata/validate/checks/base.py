@@ -59,6 +59,7 @@ class Context:
     reported: set = field(default_factory=set)
     short_rows: set = field(default_factory=set)
     schema: dict = field(default_factory=dict)  # the Table Schema (the query engine's plan reads its text fields)
+    distinct: dict = field(default_factory=dict)  # field -> its distinct values, for the coded fields (the plan's)
 
 
 @dataclass(frozen=True)
@@ -111,17 +112,17 @@ class RowCheck(Check):
     """A check made of per-row rules: `rules(ctx)` gives polars expressions, `describe` words each failure."""
 
     show: tuple[str, ...] = ()  # extra fields the message needs
+    # the columns `rules` reads the table through, when it looks at the data to make its rules cheaper (the
+    # period check runs its regexes on the distinct (indicator, period) pairs): their distinct rows are
+    # enough. The query engine's plan then gives `rules` a ctx.frame of those distinct rows (with the
+    # indicator attributes), not the table; a check that does not look at the data gets ctx.frame None.
+    looks_at: tuple[str, ...] = ()
 
     def rules(self, ctx: Context) -> list[Rule]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def row_rules(self, ctx: Context) -> list[Rule]:
-        """The rules as they apply to any row without a look at the data (`rules` may first look at the
-        table to make them cheaper, as the period check does): the query engine's plan uses these."""
-        return self.rules(ctx)
-
     def row_suspects(self, ctx: Context, raw) -> list:
-        return [rule.expr for rule in self.row_rules(ctx)]
+        return [rule.expr for rule in self.rules(ctx)]
 
     def describe(self, rule: Rule, record: dict) -> tuple[str, str]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -91,4 +91,10 @@ class FormulaInjection(Check):
         """Every text cell that starts like a formula (the byte-order prefilter above: a superset)."""
         import polars as pl
 
-        return [_maybe_formula(pl, raw(name)) for name in injection.text_fields(ctx.schema) if name in ctx.present]
+        out = []
+        for name in injection.text_fields(ctx.schema):
+            if name in ctx.distinct:  # a coded column: its formula-like distinct values
+                out.append(raw(name).is_in(ctx.distinct[name].filter(ctx.distinct[name].str.contains(_PATTERN)).implode()))
+            elif name in ctx.present:
+                out.append(_maybe_formula(pl, raw(name)))
+        return out

@@ -14,6 +14,7 @@ class PeriodFormat(RowCheck):
         "period-format": ("children-in-care,E06000021,Stoke-on-Trent,2023-24,1045,,,,,provisional,DfE CLA,",),
     }
     columns = ("indicator_id", "period")
+    looks_at = ("indicator_id", "period")  # rules() reads the table only through these columns' distinct pairs
 
     def rules(self, ctx):
         import polars as pl
@@ -34,12 +35,6 @@ class PeriodFormat(RowCheck):
             periods = bad_pairs.filter((frequency == f) & (form.eq_missing(p)))["period"]
             expr = expr | ((frequency == f) & form.cast(pl.String).eq_missing(p) & period.is_in(periods.implode()))
         return [Rule("period-format", "period", period.is_not_null() & expr)]
-
-    def row_rules(self, ctx):
-        """The same rule row by row, without looking at the data first (the query engine's plan)."""
-        import polars as pl
-
-        return [Rule("period-format", "period", pl.col("period").is_not_null() & _misfit(pl))]
 
     def describe(self, rule, record):
         frequency = record["_frequency"]

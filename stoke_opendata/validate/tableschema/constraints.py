@@ -70,13 +70,7 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
     if distinct is not None:
         distinct.update(values)
     for name, regex in patterns.items():
-        try:
-            bad = values[name].filter(~values[name].str.contains(regex))
-        except pl.exceptions.ComputeError:
-            # a pattern polars's regex engine does not take (look-arounds, back-references): Python's re,
-            # which frictionless uses, on the distinct values
-            compiled = re.compile(regex)
-            bad = pl.Series([v for v in values[name].to_list() if not compiled.match(v)], dtype=pl.String)
+        bad = bad_pattern_values(pl, values[name], regex)
         exprs[f"{name}|constraint-error|pattern"] = pl.col(name).is_in(bad.implode()) if bad.len() else pl.lit(False)
     for name, options in enums.items():
         bad = values[name].filter(~values[name].is_in(options))
@@ -124,6 +118,30 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
                 continue  # the cell is beyond the end of a short row (missing-cell) or in a blank row (blank-row)
             problems.append(_cell_problem(path, code, constraint or None, name, spec, row, value, hints))
     return problems
+
+
+def bad_pattern_values(pl, values, regex: str):
+    """The distinct values (a String Series) that do not match a field's anchored pattern."""
+    try:
+        return values.filter(~values.str.contains(regex))
+    except pl.exceptions.ComputeError:
+        # a pattern polars's regex engine does not take (look-arounds, back-references): Python's re,
+        # which frictionless uses, on the distinct values
+        compiled = re.compile(regex)
+        return pl.Series([v for v in values.to_list() if not compiled.match(v)], dtype=pl.String)
+
+
+def coded_fields(specs: dict, present: set[str]) -> list[str]:
+    """The fields whose distinct values the rules are judged on (a text field with a pattern or an enum):
+    ids, codes, periods and statuses hold few values, so a regex per distinct value replaces one per cell."""
+    out = []
+    for name, spec in specs.items():
+        constraints = spec.get("constraints") or {}
+        if name in present and isinstance(constraints, dict):
+            pattern = isinstance(constraints.get("pattern"), str) and _compiles(constraints["pattern"])
+            if pattern or (isinstance(constraints.get("enum"), list) and not needs_reading(spec)):
+                out.append(name)
+    return out
 
 
 def _compiles(pattern: str) -> bool:
@@ -207,13 +225,14 @@ def _describe(code, constraint, name, spec, value) -> tuple[str, str]:
     return f"{shown!r} in {name} breaks the {constraint} constraint", ""
 
 
-def cell_suspects(pl, specs: dict, present: set[str], raw, typed) -> list:
+def cell_suspects(pl, specs: dict, present: set[str], raw, typed, distinct: dict | None = None) -> list:
     """For the query engine's plan: per field, a polars expression True on every row `_cell_checks` might
     report for that field (more is allowed, never fewer), built from the same constraints without looking
     at the data. `raw(name)` and `typed(name)` are the expressions of a field's text (missing values null)
     and of its fast cast (field_types.fast_cast). What is decided in Python here (a pattern polars's regex
     engine does not take, a bound on a type with no polars dtype, a value only the slow path reads) flags
-    every filled cell of the field, and the rows are then judged by `_cell_checks` itself."""
+    every filled cell of the field, and the rows are then judged by `_cell_checks` itself. `distinct`: field
+    -> its distinct values (coded_fields), whose bad ones are found once, as `_cell_checks` finds them."""
     exprs = []
     for name, spec in specs.items():
         if name not in present:
@@ -228,16 +247,20 @@ def cell_suspects(pl, specs: dict, present: set[str], raw, typed) -> list:
         native = spec.get("type", "string") in NATIVE or not needs_reading(spec)
         if constraints.get("required") is True:
             exprs.append(text.is_null())
+        values = (distinct or {}).get(name)
         if isinstance(constraints.get("pattern"), str) and _compiles(constraints["pattern"]):
             regex = f"^(?:{constraints['pattern']})$"
-            exprs.append(filled & ~text.str.contains(regex) if _polars_regex(pl, regex) else filled)
+            if values is not None:
+                exprs.append(text.is_in(bad_pattern_values(pl, values, regex).implode()))
+            else:
+                exprs.append(filled & ~text.str.contains(regex) if _polars_regex(pl, regex) else filled)
         if isinstance(constraints.get("enum"), list):
             try:
                 options = [constraint_value(spec, o) for o in constraints["enum"]]
             except CastError:
                 options = None
             if options is not None and not needs_reading(spec):
-                exprs.append(filled & ~text.is_in(options))
+                exprs.append(text.is_in(values.filter(~values.is_in(options)).implode()) if values is not None else filled & ~text.is_in(options))
             elif options is not None:
                 exprs.append(value.is_not_null() & ~value.is_in(pl.Series(options, dtype=dtype(pl, spec)).implode()))
         for constraint, compare in (("minimum", "lt"), ("maximum", "gt"), ("exclusiveMinimum", "le"), ("exclusiveMaximum", "ge")):

@@ -206,7 +206,7 @@ def _foreign_keys(pl, path, raw, schema, present, references, distinct=None, typ
     return problems
 
 
-def foreign_key_suspects(pl, schema: dict, present: set[str], references, raw) -> list:
+def foreign_key_suspects(pl, schema: dict, present: set[str], references, raw, distinct: dict | None = None) -> list:
     """For the query engine's plan: True on every row `_foreign_keys` might report (more is allowed, never
     fewer): a one-field text key whose value the referenced table lacks; any other complete key (typed or
     several fields) is left to `_foreign_keys` itself. A reference to the table itself compares rows and is
@@ -231,8 +231,12 @@ def foreign_key_suspects(pl, schema: dict, present: set[str], references, raw) -
             continue
         complete = pl.all_horizontal([raw(f).is_not_null() for f in fields])
         text_key = len(fields) == 1 and len(ref_fields) == 1 and target[ref_fields[0]].dtype == pl.String
-        if text_key:
-            exprs.append(complete & ~raw(fields[0]).is_in(target[ref_fields[0]].unique().implode()))
+        known = target[ref_fields[0]].unique().implode() if text_key else None
+        values = (distinct or {}).get(fields[0]) if text_key else None
+        if values is not None:  # a coded column: its unknown distinct values, found once
+            exprs.append(raw(fields[0]).is_in(values.filter(~values.is_in(known)).implode()))
+        elif text_key:
+            exprs.append(complete & ~raw(fields[0]).is_in(known))
         else:
             exprs.append(complete)
     return exprs
