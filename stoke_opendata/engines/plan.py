@@ -83,9 +83,9 @@ def sniff_csv(path: Path, shown: str, schema_names: set[str], steward: bool) -> 
 
 
 def _header_guess(text: str, delimiter: str) -> list[str]:
-    from stoke_opendata.validate.tables.sniff import _first_record
+    from stoke_opendata.validate.tables.sniff import first_record
 
-    return _first_record(text.lstrip("\ufeff").replace("\r\n", "\n"), delimiter)
+    return first_record(text.lstrip("\ufeff").replace("\r\n", "\n"), delimiter)
 
 
 def physical_lines(path: Path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from stoke_opendata.errors import InputError
 from stoke_opendata.validate.problems import FileInfo, Problem
-from stoke_opendata.validate.tables.sniff import DELIMITERS, HEAD_BYTES, decode_head, _first_record, read_head, sniff_delimiter, sniff_kind
+from stoke_opendata.validate.tables.sniff import DELIMITERS, HEAD_BYTES, decode_head, first_record, read_head, sniff_delimiter, sniff_kind
 from stoke_opendata.validate.tables.header import SEARCH_ROWS, header_index, header_problem, normal_label
 from stoke_opendata.validate.tables.table import ROW, Table, column_name
 from stoke_opendata.validate.tables.xlsx_reader import read_xlsx
@@ -38,7 +38,7 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
         text = kept[:HEAD_BYTES].decode("utf-8", errors="replace")
     first_line = text.lstrip("\ufeff").split(eol, 1)[0].rstrip("\r")
     delimiter = sniff_delimiter(first_line)
-    header = _first_record(text.lstrip("\ufeff").replace("\r\n", "\n") if eol == "\n" else text.replace("\r", "\n"), delimiter)
+    header = first_record(text.lstrip("\ufeff").replace("\r\n", "\n") if eol == "\n" else text.replace("\r", "\n"), delimiter)
     width = max(len(header), 1)
     problems: list[Problem] = []
 
@@ -305,7 +305,7 @@ def odd_line_counts(pl, source, line_bytes, wanted, width: int, delimiter: str, 
     extras = {}
     longer = (exact > width).arg_true()
     for position, line in zip(longer.to_list(), text.gather(longer).to_list()):
-        record = _first_record(line, delimiter)
+        record = first_record(line, delimiter)
         extras[position] = (record[width] if len(record) > width else "") or None
     return exact, extras
 

@@ -92,7 +92,7 @@ def sniff_delimiter(first_line: str) -> str:
     return "," if counts.get(",", 0) == best else max(counts, key=counts.get)
 
 
-def _first_record(text: str, delimiter: str) -> list[str]:
+def first_record(text: str, delimiter: str) -> list[str]:
     try:
         return next(csv.reader(io.StringIO(text), delimiter=delimiter))
     except (StopIteration, csv.Error):
