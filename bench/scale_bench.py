@@ -15,7 +15,7 @@ peak). The engines' findings (JSON reports: file, row, column, code, message) ar
     .venv/bin/python bench/scale_bench.py --rows 10000000 --spark     # + Spark local[2]
     nice -n 10 .venv/bin/python bench/scale_bench.py --rows 50000000 --generate-only   # once: 8.3 GiB
     nice -n 10 .venv/bin/python bench/scale_bench.py --rows 50000000 --engines query,batched --repeat 3 --reuse
-    # from another checkout, the files of this one: --work /work/wt/issue-25/bench/_work --reuse
+    # from another checkout, the files of this one (kept, reused): --work /work/wt/issue-25/bench/_work
 The memory engine alone gets STOKE_OPENDATA_MAX_FILE_MB raised to the file's size; every other engine runs
 with the caller's environment (e.g. STOKE_OPENDATA_STREAM_OVER_MB for query). A run that is refused or
 fails is printed as such (exit code and the error line), never a traceback.
@@ -183,9 +183,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="rounds (polars' streaming read, then each engine, per round); medians and per-round ratios")
     parser.add_argument("--reuse", action="store_true", help="keep the generated files and reuse them in later runs with the same --rows (implies --keep)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--work", type=Path, default=WORK, help="folder of the generated files (default bench/_work; e.g. another worktree's, with --reuse)")
+    parser.add_argument("--work", type=Path, help="folder of the generated files (default bench/_work), e.g. another worktree's; implies --reuse, so its files are never deleted")
     parser.add_argument("--generate-only", action="store_true", help="write the files (kept) and stop")
     args = parser.parse_args()
+    if args.work is not None:
+        args.reuse = True
+    args.work = args.work or WORK
     engines = [e for e in args.engines.split(",") if e] + (["spark"] if args.spark and "spark" not in args.engines else [])
     unknown = [e for e in engines if e not in ENGINES]
     if unknown or args.repeat < 1:

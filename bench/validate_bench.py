@@ -264,10 +264,13 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-frictionless", action="store_true", help="only ours and polars (frictionless takes ~1 min per file)")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of polars and ours (one run of each per round), the median reported (frictionless runs once)")
+    parser.add_argument("--work", type=Path, help="folder of the generated files (default bench/_work), e.g. another worktree's, with --reuse")
     parser.add_argument("--engine", help="--engine for ours (default: none given, i.e. auto, as a user runs it)")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--reuse", action="store_true", help="reuse the files of an earlier run with the same --rows (the generator is seeded: same bytes)")
     args = parser.parse_args()
+    global WORK
+    WORK = (args.work or WORK).resolve()
     WORK.mkdir(exist_ok=True)
     byte_compile()
     clean, dirty, catalogue = WORK / f"obs_{args.rows}.csv", WORK / f"obs_{args.rows}_errors.csv", WORK / f"catalogue_{args.rows}"
@@ -280,7 +283,7 @@ def main() -> int:
     # generated in a child process: a forked child's peak RSS counts the parent's pages, so the parent
     # must stay small for the peak memory figures of the tools to be their own
     if not (args.reuse and clean.exists() and dirty.exists() and manifest.exists()):
-        subprocess.run([PYTHON, __file__, "--generate-only", "--rows", str(args.rows)], check=True)
+        subprocess.run([PYTHON, __file__, "--generate-only", "--rows", str(args.rows), "--work", str(WORK)], check=True)
     injected = json.loads(manifest.read_text())
     print(f"generated {args.rows:,} rows (+ errors copy: {sum(map(len, injected.values())):,} injected rows) in {time.perf_counter() - t0:.1f}s")
     print(f"(this script's own peak RSS: {__import__('resource').getrusage(__import__('resource').RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
