@@ -7,6 +7,8 @@ validators found the injected errors the Table Schema can express, on the same r
 
     .venv/bin/python bench/validate_bench.py            # 1,000,000 rows
     .venv/bin/python bench/validate_bench.py --rows 100000 --skip-frictionless
+    nice -n 10 .venv/bin/python bench/validate_bench.py --rows 5000000 --skip-frictionless --repeat 3 --reuse [--engine query]
+The small-file case (100 rows, many rounds) is bench/small_file_bench.py.
 """
 
 from __future__ import annotations
@@ -198,8 +200,10 @@ def frictionless_cmd(path: Path, schema: Path) -> list[str]:
     return [str(BIN / "frictionless"), "validate", "--schema", schema.name, "--json", "--limit-errors", "10000000", path.name]
 
 
-def ours_cmd(path: Path, catalogue: Path) -> list[str]:
-    return [str(BIN / "stoke-opendata"), "validate", "--format", "json", "--no-history", "--catalogue", str(catalogue), str(path)]
+def ours_cmd(path: Path, catalogue: Path, engine: str | None = None) -> list[str]:
+    """`validate` as a user runs it (no --engine: auto), or with the engine given."""
+    chosen = ["--engine", engine] if engine else []
+    return [str(BIN / "stoke-opendata"), "validate", *chosen, "--format", "json", "--no-history", "--catalogue", str(catalogue), str(path)]
 
 
 # issue 25's targets: ours (median) against polars' typed read of the same rows, in the same run
@@ -260,9 +264,13 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-frictionless", action="store_true", help="only ours and polars (frictionless takes ~1 min per file)")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of polars and ours (one run of each per round), the median reported (frictionless runs once)")
+    parser.add_argument("--work", type=Path, help="folder of the generated files (default bench/_work), e.g. another worktree's, with --reuse")
+    parser.add_argument("--engine", help="--engine for ours (default: none given, i.e. auto, as a user runs it)")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--reuse", action="store_true", help="reuse the files of an earlier run with the same --rows (the generator is seeded: same bytes)")
     args = parser.parse_args()
+    global WORK
+    WORK = (args.work or WORK).resolve()
     WORK.mkdir(exist_ok=True)
     byte_compile()
     clean, dirty, catalogue = WORK / f"obs_{args.rows}.csv", WORK / f"obs_{args.rows}_errors.csv", WORK / f"catalogue_{args.rows}"
@@ -275,7 +283,7 @@ def main() -> int:
     # generated in a child process: a forked child's peak RSS counts the parent's pages, so the parent
     # must stay small for the peak memory figures of the tools to be their own
     if not (args.reuse and clean.exists() and dirty.exists() and manifest.exists()):
-        subprocess.run([PYTHON, __file__, "--generate-only", "--rows", str(args.rows)], check=True)
+        subprocess.run([PYTHON, __file__, "--generate-only", "--rows", str(args.rows), "--work", str(WORK)], check=True)
     injected = json.loads(manifest.read_text())
     print(f"generated {args.rows:,} rows (+ errors copy: {sum(map(len, injected.values())):,} injected rows) in {time.perf_counter() - t0:.1f}s")
     print(f"(this script's own peak RSS: {__import__('resource').getrusage(__import__('resource').RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
@@ -294,7 +302,7 @@ def main() -> int:
     fast = [("polars read typed (clean)", [PYTHON, "-c", POLARS_READ, str(clean)])]
     for label, path in (("clean", clean), ("errors", dirty)):
         fast.append((f"polars read as text ({label})", [PYTHON, "-c", POLARS_READ_TEXT, str(path)]))
-        fast.append((f"stoke-opendata validate ({label})", ours_cmd(path, catalogue)))
+        fast.append((f"stoke-opendata validate ({label})", ours_cmd(path, catalogue, args.engine)))
     samples: dict[str, list] = {name: [] for name, _ in fast}
     for _round in range(max(1, args.repeat)):
         for name, cmd in fast:
