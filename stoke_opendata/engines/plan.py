@@ -108,7 +108,6 @@ class Plan:
     count: object
     cells: list[str]
     base: object  # the scan with the typed columns, for the streaming mode's extra outputs
-    flags: list = field(default_factory=list)  # the suspect expressions (bench/plan_costs.py times each)
 
 
 def scan_rows(layout: CsvLayout):
@@ -159,7 +158,7 @@ def with_fields(rows, schema: dict, specs: dict, position_of: dict[str, int], de
     return frame
 
 
-def distinct_outputs(frame, specs: dict, present: set[str], running: list) -> dict:
+def distinct_outputs(frame, specs: dict, present: set[str], running: list, definitions: dict) -> dict:
     """The lazy frames of what the rules are judged on once per distinct value: each coded field's values
     (constraints.coded_fields), and for each row check that `looks_at` the data, the distinct rows of those
     columns with their attributes. key -> LazyFrame: ("field", name) or ("check", position in `running`)."""
@@ -171,12 +170,11 @@ def distinct_outputs(frame, specs: dict, present: set[str], running: list) -> di
 
     out = {("field", n): frame.select(pl.col(RAW + n).alias(n)).unique().drop_nulls() for n in coded_fields(specs, present)}
     if registry.applies_to(present):
-        attributes = [c for c, _kind in registry.ATTRIBUTES.values()]
         for index, check in enumerate(running):
             looks = getattr(check, "looks_at", ())
             if looks and not series_check(check) and all(c in present for c in looks):
                 columns = list(dict.fromkeys(["indicator_id", *looks]))
-                out[("check", index)] = frame.select(*columns, *attributes).unique()
+                out[("check", index)] = frame.select(*columns).unique().with_columns(_attributes(pl, definitions))
     return out
 
 
@@ -224,7 +222,7 @@ def build(layout: CsvLayout, frame, lines, schema: dict, specs: dict, position_o
     keep = _series_exprs(pl, series_columns, present, running, definitions, raw)
     series = frame.select(ROW, *keep)
     return Plan(suspects=suspect_rows, series=series, count=frame.select(pl.len().alias("records")), cells=cells,
-                base=frame, flags=[odd] + suspects)
+                base=frame)
 
 
 def _with_frame(ctx, frame):
@@ -244,8 +242,11 @@ def _attributes(pl, definitions: dict) -> list:
     index = pl.col("indicator_id").cast(pl.Enum(known), strict=False).to_physical()
     out = []
     for key, (column, kind) in ATTRIBUTES.items():
-        values = pl.Series(column, [definitions[k][key] for k in known], dtype=getattr(pl, kind))
-        out.append(pl.lit(values).gather(index).alias(column))
+        raw_values = [definitions[k][key] for k in known]
+        dtype = getattr(pl, kind)
+        if dtype == pl.String:  # an Enum, as build_context makes it: small integers gathered, not strings copied
+            dtype = pl.Enum(sorted({v for v in raw_values if v is not None}))
+        out.append(pl.lit(pl.Series(column, raw_values, dtype=dtype)).gather(index).alias(column))
     return out
 
 

@@ -121,8 +121,14 @@ class RowCheck(Check):
     def rules(self, ctx: Context) -> list[Rule]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def row_rules(self, ctx: Context) -> list[Rule]:
+        """The rules for a ctx without a frame to look at (the query engine's streaming plan): a check that
+        `looks_at` the data gives its rules row by row here; the others' rules never look."""
+        return self.rules(ctx)
+
     def row_suspects(self, ctx: Context, raw) -> list:
-        return [rule.expr for rule in self.rules(ctx)]
+        rules = self.rules(ctx) if ctx.frame is not None or not self.looks_at else self.row_rules(ctx)
+        return [rule.expr for rule in rules]
 
     def describe(self, rule: Rule, record: dict) -> tuple[str, str]:  # pragma: no cover - abstract
         raise NotImplementedError

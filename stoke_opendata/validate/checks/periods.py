@@ -36,6 +36,14 @@ class PeriodFormat(RowCheck):
             expr = expr | ((frequency == f) & form.cast(pl.String).eq_missing(p) & period.is_in(periods.implode()))
         return [Rule("period-format", "period", period.is_not_null() & expr)]
 
+    def row_rules(self, ctx):
+        """The same rule row by row, for a plan that does not look at the data first (the query engine's
+        streaming mode): a regex per row for each form the catalogue's indicators use, no more."""
+        import polars as pl
+
+        used = {d.get(k) for d in ctx.definitions.values() for k in ("frequency", "period_form")} & set(FORMS)
+        return [Rule("period-format", "period", pl.col("period").is_not_null() & _misfit(pl, used))]
+
     def describe(self, rule, record):
         frequency = record["_frequency"]
         form = record.get("_period_form")
@@ -47,9 +55,12 @@ class PeriodFormat(RowCheck):
         return (f"period {record['period']!r} does not fit the period form of {record['indicator_id']} ({shown})", hint)
 
 
-def _misfit(pl):
-    """True where the period fits neither the form of the row's frequency nor its source's period form."""
+def _misfit(pl, used=None):
+    """True where the period fits neither the form of the row's frequency nor its source's period form.
+    `used`: the forms that can occur (a row whose frequency is another has no form to fit)."""
     frequency, period, form = pl.col("_frequency"), pl.col("period"), pl.col("_period_form")
-    fits = {name: period.str.contains(f.pattern) for name, f in FORMS.items()}
+    fits = {name: period.str.contains(f.pattern) for name, f in FORMS.items() if used is None or name in used}
+    if not fits:
+        return pl.lit(False)
     return (pl.any_horizontal([(frequency == name) & ~ok for name, ok in fits.items()])
             & ~pl.any_horizontal([(form == name) & ok for name, ok in fits.items()]).fill_null(False))
