@@ -274,6 +274,8 @@ def _series_exprs(pl, columns: tuple[str, ...], present: set[str], running: list
             continue
         if name in everywhere or name not in some:
             out.append(raw(name).alias(name))
+        elif not some[name]:
+            continue  # no indicator's rows need it: not even a column of nulls (50M rows: ~0.4 GB written each)
         else:
             only = raw("indicator_id").is_in(sorted(some[name])) if "indicator_id" in present else pl.lit(True)
             out.append(pl.when(only).then(raw(name)).alias(name))
