@@ -106,11 +106,11 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         chosen = engine
         if engine == "auto":
             big = is_dir or sum(p.stat().st_size for p in parts) > threshold
-            chosen = ("batched" if is_dir or parquet else "query") if big else "memory"
-        if chosen == "query" and (is_dir or parquet):
-            raise UsageError("the query engine reads one CSV file; use --engine batched for a folder or Parquet", where=str(path))
+            chosen = ("batched" if is_dir else "query") if big else "memory"
+        if chosen == "query" and is_dir:
+            raise UsageError("the query engine reads one CSV or Parquet file; use --engine batched for a folder of parts", where=str(path))
         if chosen == "query":
-            _merge(report, _query(path, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress))
+            _merge(report, _query(path, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress, parquet))
             continue
         if chosen == "memory" and not parquet:
             _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks))
@@ -146,7 +146,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
     return report
 
 
-def _query(path: Path, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress) -> Report:
+def _query(path: Path, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress, parquet=False) -> Report:
     """One CSV file by the query engine (engines/query.py): in memory up to the stream threshold (and the size
     cap), streaming above; what its plan cannot read goes to the memory engine (small) or the batched engine
     (large), which read it as they always have."""
@@ -155,7 +155,7 @@ def _query(path: Path, table_schema, label, catalogue, catalogue_dir, schema, hi
     from stoke_opendata.engines import query
 
     shown = str(path)
-    size = check_input(path)
+    size = check_input(path, csv=not parquet)
     broken = schema_problems(table_schema, shown)
     streaming = size > min(stream_over_bytes(), memory_cap())
     if broken or sheet is not None:  # as the memory engine says it
@@ -164,9 +164,10 @@ def _query(path: Path, table_schema, label, catalogue, catalogue_dir, schema, hi
         return validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
     steward = schema is None or str(schema) in pipeline.TABLES
     try:
-        return query.validate_file(path, shown, table_schema, label, catalogue, history, steward, catalogue_dir=catalogue_dir, streaming=streaming, checks=checks, progress=progress)
-    except query.Unplannable:
-        pass
+        return query.validate_file(path, shown, table_schema, label, catalogue, history, steward, catalogue_dir=catalogue_dir, streaming=streaming, checks=checks, progress=progress, parquet=parquet)
+    except query.Unplannable as exc:
+        if parquet:
+            raise UsageError(f"the query engine cannot validate this table: {exc}; use --engine memory", where=shown) from None
     if not streaming:
         return validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
     from stoke_opendata.engines import batched

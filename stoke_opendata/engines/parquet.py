@@ -54,14 +54,17 @@ def check_columns(columns: list[str], schema: dict, shown: str) -> None:
 
 def as_text(frame, columns: list[str]):
     """The columns as text (null stays null; blank text becomes null, as a blank CSV cell does)."""
+    return frame.select(text_exprs(frame.schema, columns))
+
+
+def text_exprs(schema, columns: list[str], names: list[str] | None = None) -> list:
+    """as_text's expressions, for a frame or a lazy scan with this schema (`names`: what to call them)."""
     import polars as pl
 
-    return frame.select(
-        [
-            (pl.col(c) if frame.schema[c] == pl.String else pl.col(c).cast(pl.String)).str.replace(r"^\s*$", "").replace("", None).alias(c)
-            for c in columns
-        ]
-    )
+    return [
+        (pl.col(c) if schema[c] == pl.String else pl.col(c).cast(pl.String)).str.replace(r"^\s*$", "").replace("", None).alias(n)
+        for c, n in zip(columns, names or columns)
+    ]
 
 
 def table_from_text(frame, rows, shown: str, labels: list[str]):

@@ -39,6 +39,7 @@ class CsvLayout:
     delimiter: str
     encoding: str
     notes: list[Problem] = field(default_factory=list)  # reader_notes: a delimiter other than the comma
+    parquet: bool = False  # a Parquet file: typed columns read as text, every record as wide as the header
 
     @property
     def width(self) -> int:
@@ -88,6 +89,15 @@ def _header_guess(text: str, delimiter: str) -> list[str]:
     return first_record(text.lstrip("\ufeff").replace("\r\n", "\n"), delimiter)
 
 
+def parquet_layout(path: Path, shown: str, schema: dict) -> CsvLayout:
+    """A Parquet file's layout: its columns (which must be the schema's: parquet.check_columns, one line)."""
+    from stoke_opendata.engines.parquet import check_columns, columns_of
+
+    columns = columns_of(path, shown)
+    check_columns(columns, schema, shown)
+    return CsvLayout(path=path, shown=shown, labels=columns, delimiter=",", encoding="", parquet=True)
+
+
 def physical_lines(path: Path):
     """Per physical line: its length in bytes (without line ending and BOM) and whether it holds a quote
     (the memory reader's streamed line scan)."""
@@ -116,6 +126,12 @@ def scan_rows(layout: CsvLayout):
     import polars as pl
 
     cells = [column_name(i) for i in range(layout.width)]
+    if layout.parquet:  # the columns as the memory engine's Parquet reader gives them (parquet.as_text)
+        from stoke_opendata.engines.parquet import text_exprs
+
+        scan = pl.scan_parquet(layout.path)
+        text = scan.select(text_exprs(scan.collect_schema(), layout.labels, cells))
+        return text.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     scan = pl.scan_csv(
         layout.path, has_header=False, separator=layout.delimiter, quote_char='"', eol_char="\n",
         schema={c: pl.String for c in cells}, missing_columns="insert", extra_columns="ignore",
@@ -201,9 +217,12 @@ def build(layout: CsvLayout, frame, lines, schema: dict, specs: dict, position_o
     # a record whose cells do not fill its line exactly (extra, missing or quoted cells), a blank row (no
     # cell bytes), a cell over the cell limit (more bytes in the row than a cell may have characters)
     cell_bytes = pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0) for c in cells])
-    odd = pl.lit(lines["bytes"]).gather(pl.col(ROW) - 1) != cell_bytes + (width - 1)
-    if lines["quoted"].any():
-        odd = odd | pl.lit(lines["quoted"]).gather(pl.col(ROW) - 1)
+    if lines is None:  # Parquet: no lines, every record has the header's cells
+        odd = pl.lit(False)
+    else:
+        odd = pl.lit(lines["bytes"]).gather(pl.col(ROW) - 1) != cell_bytes + (width - 1)
+        if lines["quoted"].any():
+            odd = odd | pl.lit(lines["quoted"]).gather(pl.col(ROW) - 1)
     suspects = [cell_bytes == 0, cell_bytes > max_cell_chars]
     suspects += cell_suspects(pl, specs, present, raw, pl.col, values)
     suspects += foreign_key_suspects(pl, schema, present, references, raw, values)

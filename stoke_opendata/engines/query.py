@@ -43,8 +43,9 @@ def cannot_plan(schema: dict) -> str | None:
 
 
 def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, steward: bool,
-                  catalogue_dir=None, streaming: bool = False, checks=(), work_dir: Path | None = None, progress=None) -> Report:
-    """One CSV file through the plan; raises Unplannable when another engine must read it."""
+                  catalogue_dir=None, streaming: bool = False, checks=(), work_dir: Path | None = None, progress=None,
+                  parquet: bool = False) -> Report:
+    """One CSV (or Parquet) file through the plan; raises Unplannable when another engine must read it."""
     import polars as pl
 
     from stoke_opendata.validate import checks as registry, pipeline
@@ -58,12 +59,16 @@ def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, h
         raise Unplannable(why)
     fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
     specs = {f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
-    layout = plan.sniff_csv(path, shown, set(specs), steward)
+    layout = plan.parquet_layout(path, shown, schema) if parquet else plan.sniff_csv(path, shown, set(specs), steward)
     if isinstance(layout, str):
         raise Unplannable(layout)
-    info = FileInfo(path=shown, format="csv", rows=0, encoding=layout.encoding, delimiter=_delimiter_name(layout.delimiter))
+    if parquet:  # as the memory engine's Parquet reader describes it
+        info = FileInfo(path=shown, format="parquet", rows=0)
+    else:
+        info = FileInfo(path=shown, format="csv", rows=0, encoding=layout.encoding, delimiter=_delimiter_name(layout.delimiter))
     table = Table(info=info, labels=list(layout.labels), frame=None, field_counts=None, problems=list(layout.notes))
-    if steward:
+    words = steward and not parquet  # a steward's CSV is read with a steward's words (as validate_paths reads it)
+    if words:
         relabel(table, schema)  # 'Area Code' is area_code: the plan reads the column under its field's name
     _found, position_of = read_header(shown, table.labels, specs, 1, label)
     definitions = catalogue.definitions() if registry.applies_to(set(position_of)) else {}
@@ -72,7 +77,7 @@ def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, h
     series_columns = pipeline.series_columns(schema, checks)
     from stoke_opendata.safety.guards import Limits
 
-    lines = plan.physical_lines(path)
+    lines = None if parquet else plan.physical_lines(path)
     rows = plan.scan_rows(layout)
     if not streaming:  # the records read once, in memory; every output below is computed from them
         rows = rows.collect().lazy()
@@ -96,7 +101,7 @@ def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, h
             suspects, series, count = pl.collect_all([built.suspects, built.series, built.count])
             records = int(count["records"][0])
             buckets = context = None
-        if records != lines.height - 1:  # a quoted line break: records are not lines
+        if lines is not None and records != lines.height - 1:  # a quoted line break: records are not lines
             raise Unplannable("a quoted cell holds a line break")
         table.info.rows = records
         table.frame = suspects.drop("__odd__")
@@ -118,7 +123,7 @@ def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, h
     _said_once(report)
     start = 0
     pipeline.apply_submission_rules(report, start, table.info, schema if steward else None, catalogue_dir)
-    if steward:
+    if words:
         plain_words(report.problems, start, checked, definitions)
     return report
 
@@ -139,7 +144,7 @@ def _cell_counts(pl, suspects, lines, layout):
     counts = pl.repeat(width, suspects.height, dtype=pl.Int32, eager=True).rename("field_count")
     extras: dict[int, str | None] = {}
     odd = suspects["__odd__"]
-    if suspects.height and odd.any():
+    if lines is not None and suspects.height and odd.any():
         where = odd.arg_true()
         line_numbers = suspects[ROW].gather(where) - 1  # record at row r is physical line r - 1 (0-based)
         exact, found = odd_line_counts(pl, str(layout.path), lines["bytes"], line_numbers, width, layout.delimiter,

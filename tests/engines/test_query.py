@@ -212,3 +212,19 @@ def test_a_spill_that_cannot_be_written_is_one_line_and_no_report(bench_data, tm
     assert result.stderr.startswith(f"error: {work}: the query engine could not write its temporary buckets (File too large)")
     assert result.stderr.count("\n") == 1
     assert list(work.iterdir()) == []
+
+
+def test_parquet_through_the_plan_equals_memory(bench_data, tmp_path, mode, planned):
+    """A Parquet file (typed columns, read as text as the memory engine's Parquet reader reads them)."""
+    import polars as pl
+
+    dirty, catalogue, _ = bench_data
+    frame = pl.read_csv(dirty, infer_schema=False, truncate_ragged_lines=True)
+    parquet = tmp_path / "dirty.parquet"
+    frame.filter(~pl.all_horizontal(pl.all().is_null())).with_columns(pl.col("value").cast(pl.Float64, strict=False)).write_parquet(parquet)
+    memory = engines.validate([parquet], engine="memory", catalogue_dir=catalogue, history=False)
+    found = engines.validate([parquet], engine="query", catalogue_dir=catalogue, history=False)
+    assert planned == [mode == "streaming"]
+    assert {"primary-key", "foreign-key", "out-of-bounds", "ci-order"} <= {p.code for p in memory.problems}
+    assert problem_keys(found) == problem_keys(memory)
+    assert [(f.format, f.rows) for f in found.files] == [(f.format, f.rows) for f in memory.files]
