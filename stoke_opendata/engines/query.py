@@ -50,6 +50,7 @@ def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, h
 
     from stoke_opendata.validate import checks as registry, pipeline
     from stoke_opendata.validate.submission import plain_words, relabel
+    from stoke_opendata.validate.tables.csv_reader import check_cell_lengths
     from stoke_opendata.validate.tables.table import ROW, Table
     from stoke_opendata.validate.tableschema.check import read_header
     from stoke_opendata.engines import plan
@@ -75,36 +76,17 @@ def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, h
     bundled = pipeline.bundled_history({path.resolve()}) if history else None
     running = registry.chosen(checks)
     series_columns = pipeline.series_columns(schema, checks)
-    from stoke_opendata.safety.guards import Limits
-
-    lines = None if parquet else plan.physical_lines(path)
-    rows = plan.scan_rows(layout)
-    if not streaming:  # the records read once, in memory; every output below is computed from them
-        rows = rows.collect().lazy()
-    frame = plan.with_fields(rows, schema, specs, position_of, definitions)
-    # in memory, the rules are judged once per distinct value of the coded columns (cheap on records already
-    # read); streaming, that would be a second pass over the file, dearer than a regex per row (5M rows:
-    # 2.0 s against 0.4 s for the three patterns, bench/scale_bench.py's file)
-    wanted = {} if streaming else plan.distinct_outputs(frame, specs, set(position_of), running, definitions)
-    distinct = dict(zip(wanted, pl.collect_all(list(wanted.values())))) if wanted else {}
-    built = plan.build(layout, frame, lines, schema, specs, position_of, catalogue.reference, definitions, bundled, running,
-                       series_columns, Limits.from_env().max_cell_chars, distinct)
-    folder = None
+    folder = Path(tempfile.mkdtemp(prefix="stoke-query-", dir=work_dir)) if streaming else None
     try:
-        if streaming:
-            from stoke_opendata.engines import stream
-
-            folder = Path(tempfile.mkdtemp(prefix="stoke-query-", dir=work_dir))
-            suspects, records, buckets, context = stream.run(built, layout, definitions, folder, path.stat().st_size)
-            series = None
-        else:
-            suspects, series, count = pl.collect_all([built.suspects, built.series, built.count])
-            records = int(count["records"][0])
-            buckets = context = None
+        lines, suspects, series, records, buckets, context = _run_plan(
+            layout, schema, specs, position_of, catalogue, definitions, bundled, running, series_columns, streaming, folder)
         if lines is not None and records != lines.height - 1:  # a quoted line break: records are not lines
             raise Unplannable("a quoted cell holds a line break")
         table.info.rows = records
         table.frame = suspects.drop("__odd__")
+        # a cell over the cell limit refuses the file, as the memory reader refuses it (the plan flags every
+        # row with more bytes than a cell may have characters; the first such cell in row order is named)
+        check_cell_lengths(pl, table.frame, table.labels, layout.width, shown)
         table.field_counts, table.extra_values = _cell_counts(pl, suspects, lines, layout)
         report = Report()
         checked = pipeline.check_table(report, table, schema, label, catalogue.reference, lambda: definitions,
@@ -126,6 +108,39 @@ def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, h
     if words:
         plain_words(report.problems, start, checked, definitions)
     return report
+
+
+def _run_plan(layout, schema, specs, position_of, catalogue, definitions, bundled, running, series_columns, streaming, folder):
+    """(lines, suspect rows, series columns or None, records, buckets, comparator context): the plan built and
+    run, in memory or streaming (into `folder`). Whatever polars cannot parse (a stray quote...) is
+    Unplannable: the engine that reads the file next says it in its own one line."""
+    import polars as pl
+
+    from stoke_opendata.engines import plan
+    from stoke_opendata.safety.guards import Limits
+
+    try:
+        lines = None if layout.parquet else plan.physical_lines(layout.path)
+        rows = plan.scan_rows(layout)
+        if not streaming:  # the records read once, in memory; every output below is computed from them
+            rows = rows.collect().lazy()
+        frame = plan.with_fields(rows, schema, specs, position_of, definitions)
+        # in memory, the rules are judged once per distinct value of the coded columns (cheap on records
+        # already read); streaming, that would be a second pass over the file, dearer than a regex per row
+        # (5M rows: 2.0 s against 0.4 s for the three patterns, bench/scale_bench.py's file)
+        wanted = {} if streaming else plan.distinct_outputs(frame, specs, set(position_of), running, definitions)
+        distinct = dict(zip(wanted, pl.collect_all(list(wanted.values())))) if wanted else {}
+        built = plan.build(layout, frame, lines, schema, specs, position_of, catalogue.reference, definitions, bundled,
+                           running, series_columns, Limits.from_env().max_cell_chars, distinct)
+        if streaming:
+            from stoke_opendata.engines import stream
+
+            suspects, records, buckets, context = stream.run(built, layout, definitions, folder, layout.path.stat().st_size)
+            return lines, suspects, None, records, buckets, context
+        suspects, series, count = pl.collect_all([built.suspects, built.series, built.count])
+        return lines, suspects, series, int(count["records"][0]), None, None
+    except pl.exceptions.PolarsError as exc:
+        raise Unplannable(f"polars cannot read it as planned ({type(exc).__name__})") from None
 
 
 def _delimiter_name(delimiter: str) -> str:

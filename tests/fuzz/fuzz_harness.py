@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
+import os
 import time
 import traceback
 from collections import Counter
@@ -46,8 +47,12 @@ def run_engine(path: Path, engine: str, schema: str) -> Outcome:
     from stoke_opendata.validate import report as render
 
     start = time.process_time()
+    streaming = engine == "query-streaming"  # the query engine's streaming mode, on a file of any size
+    before = os.environ.get("STOKE_OPENDATA_STREAM_OVER_MB")
+    if streaming:
+        os.environ["STOKE_OPENDATA_STREAM_OVER_MB"] = "0"
     try:
-        report = validate_data(str(path), schema=schema, engine=engine, history=False)
+        report = validate_data(str(path), schema=schema, engine="query" if streaming else engine, history=False)
         render.to_text(report)
         render.to_dict(report)
         findings = frozenset((p.code, p.row or 0, p.column or "") for p in report.problems)
@@ -56,6 +61,12 @@ def run_engine(path: Path, engine: str, schema: str) -> Outcome:
         return Outcome(engine, "refused", detail=exc.one_line(), seconds=time.process_time() - start)
     except Exception:  # an internal error: the point of the harness
         return Outcome(engine, "internal", detail=traceback.format_exc(limit=-6), seconds=time.process_time() - start)
+    finally:
+        if streaming:
+            if before is None:
+                os.environ.pop("STOKE_OPENDATA_STREAM_OVER_MB", None)
+            else:
+                os.environ["STOKE_OPENDATA_STREAM_OVER_MB"] = before
 
 
 def run_cli(path: Path, schema: str, engine: str = "auto") -> Outcome:
@@ -103,7 +114,8 @@ class Tally:
                 f"outcomes: report {c['report']}, refused {c['refused']}; cli runs {c['cli']}; slowest {self.slowest:.2f} s CPU")
 
 
-def check_input(data: bytes, suffix: str, schema: str, tally: Tally | None = None, cli: bool = False, engines=("memory", "batched")) -> list[str]:
+def check_input(data: bytes, suffix: str, schema: str, tally: Tally | None = None, cli: bool = False,
+                engines=("memory", "batched", "query", "query-streaming")) -> list[str]:
     """Every entry point on one input; returns the failures (empty: all well) and counts them in `tally`."""
     tally = tally if tally is not None else Tally()
     failures = []

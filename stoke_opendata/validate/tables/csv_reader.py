@@ -67,7 +67,7 @@ def read_csv(path: str | Path, shown: str | None = None, pad: int = 0, schema_na
         labels[0] = labels[0].lstrip("\ufeff")
     data = frame.slice(1)
     del frame
-    _check_cell_lengths(pl, data, labels, width, shown)
+    check_cell_lengths(pl, data, labels, width, shown)
     counts, extras = _field_counts(pl, lines, data, width, delimiter, source, shown, eol)
     if skip:
         data = data.with_columns(pl.col(ROW) + skip)  # the row numbers a spreadsheet shows for the whole file
@@ -129,7 +129,7 @@ def title_lines(text: str, eol: str, schema_names: set[str]) -> int:
     return header_index(_head_records(text, eol), schema_names)
 
 
-def _check_cell_lengths(pl, data, labels: list[str], width: int, shown: str) -> None:
+def check_cell_lengths(pl, data, labels: list[str], width: int, shown: str) -> None:
     """Refuse a cell over the cell limit (safety.guards, the same limit an XLSX cell obeys), naming its row
     and column. Byte lengths are free in Arrow, so a clean file costs one max per column; characters are
     counted only in a column whose longest cell has more bytes than the limit allows characters."""
