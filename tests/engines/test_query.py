@@ -171,13 +171,16 @@ def _cli(*args, env=None):
 
 
 def test_streaming_refuses_what_the_memory_engine_refuses(tmp_path):
-    """A binary file and a line over the line limit: the memory engine's one line, exit 2, in streaming mode."""
+    """A binary file, a line over the line limit, a cell over the cell limit (in the 3rd of 5 data rows): the
+    memory engine's one line, exit 2, in streaming mode."""
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"indicator_id,area_code\n\x00\x01\x02\x00\n")
     long = tmp_path / "long.csv"
     long.write_text("indicator_id,area_code\nx," + "y" * 2000 + "\n")
-    env = {"STOKE_OPENDATA_MAX_LINE_BYTES": "1000"}
-    for path in (binary, long):
+    cell = tmp_path / "cell.csv"
+    cell.write_text(STEWARD.splitlines()[0] + "\n" + "\n".join(STEWARD.splitlines()[1:3] + [STEWARD.splitlines()[1].replace("OHID", "O" * 600)] + STEWARD.splitlines()[1:3]) + "\n")
+    env = {"STOKE_OPENDATA_MAX_LINE_BYTES": "1000", "STOKE_OPENDATA_MAX_CELL_CHARS": "500"}
+    for path in (binary, long, cell):
         memory = _cli("--engine", "memory", str(path), env=env)
         streaming = _cli("--engine", "query", str(path), env={**env, engines.STREAM_OVER_ENV: "0"})
         assert memory.returncode == streaming.returncode == 2
