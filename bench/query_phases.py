@@ -1,7 +1,8 @@
 """Where the query engine's time goes on one file: each phase's wall time, in one in-process run.
 
 Wraps the engine's phases (the line scan, the one pass of the plan, the wording of the flagged rows, the
-series buckets, the submission rules) with a timer and validates the file once, streaming or in memory:
+series buckets, the submission rules) with a timer and validates the file once, streaming or in memory;
+beside each phase, the process's peak resident memory when it ended (ru_maxrss: it only grows):
 
     .venv/bin/python bench/query_phases.py FILE.csv --catalogue DIR [--memory]
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import resource
 import sys
 import time
 
@@ -43,7 +45,7 @@ def main() -> int:
             try:
                 return real(*a, **k)
             finally:
-                phases.append((label, time.perf_counter() - began))
+                phases.append((label, time.perf_counter() - began, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
         setattr(module, name, wrapper)
 
@@ -59,12 +61,14 @@ def main() -> int:
     report = engines.validate([args.path], engine="query", catalogue_dir=args.catalogue, history=False)
     total = time.perf_counter() - start
     summed: dict[str, list] = {}
-    for label, seconds in phases:
-        summed.setdefault(label, [0.0, 0])
+    for label, seconds, peak in phases:
+        summed.setdefault(label, [0.0, 0, 0.0])
         summed[label][0] += seconds
         summed[label][1] += 1
-    for label, (seconds, calls) in summed.items():
-        print(f"{seconds:8.2f} s  {label}" + (f" ({calls} calls, summed over threads)" if calls > 1 else ""))
+        summed[label][2] = max(summed[label][2], peak)
+    print("  wall s  peak MB so far  phase")
+    for label, (seconds, calls, peak) in summed.items():
+        print(f"{seconds:8.2f} {peak:15,.0f}  {label}" + (f" ({calls} calls, summed over threads)" if calls > 1 else ""))
     print(f"{total:8.2f} s  in all ({report.files[0].rows:,} rows, {len(report.problems):,} problems; load average {os.getloadavg()[0]:.2f})")
     return 0
 

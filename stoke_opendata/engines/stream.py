@@ -39,7 +39,9 @@ def run(built, layout, definitions: dict, folder: Path, size: int):
     sink = bucketed.sink_ipc(pl.PartitionBy(folder, key=BUCKET, include_key=False), lazy=True)
     outputs = [built.suspects, built.count, sink]
     if key.bases and set(CONTEXT_COLUMNS) <= names:
-        context = bucketed.filter(key.is_context(pl.col("indicator_id"), pl.col("area_code"))).select(*CONTEXT_COLUMNS, pl.col(BUCKET).alias("_bucket"))
+        # copied out (concat_str): kept rows would otherwise hold their morsels' text buffers (plan.build)
+        copied = [pl.concat_str([pl.col(c), pl.lit("")]).alias(c) for c in CONTEXT_COLUMNS]
+        context = bucketed.filter(key.is_context(pl.col("indicator_id"), pl.col("area_code"))).select(*copied, pl.col(BUCKET).alias("_bucket"))
         outputs.append(context)
     with _spill_errors(folder, "query"):
         done = pl.collect_all(outputs, engine="streaming")
