@@ -37,31 +37,20 @@ def _cell_checks(pl, path, raw, typed, specs, present, position_of=None, short=N
             pattern = constraints["pattern"]
             patterns[name] = f"^(?:{pattern})$"
             exprs[f"{name}|constraint-error|pattern"] = None  # filled in below, from the distinct values
-        if isinstance(constraints.get("enum"), list):
-            try:
-                options = [constraint_value(spec, o) for o in constraints["enum"]]
-            except CastError:
-                options = None  # reported as a field-error by schema_errors
-            if options is not None and not needs_reading(spec):
-                enums[name] = options
-                exprs[f"{name}|constraint-error|enum"] = None  # filled in below, from the distinct values
-            elif options is not None:
-                exprs[f"{name}|constraint-error|enum"] = ok & ~typed_col.is_in(pl.Series(options, dtype=dtype(pl, spec)).implode())
-        for constraint, compare in (("minimum", "lt"), ("maximum", "gt"), ("exclusiveMinimum", "le"), ("exclusiveMaximum", "ge")):
-            if constraint not in constraints:
-                continue
-            try:
-                bound = constraint_value(spec, constraints[constraint])
-            except CastError:
-                continue  # reported as a field-error by schema_errors
+        options = enum_options(spec, constraints)
+        if options is not None and not needs_reading(spec):
+            enums[name] = options
+            exprs[f"{name}|constraint-error|enum"] = None  # filled in below, from the distinct values
+        elif options is not None:
+            exprs[f"{name}|constraint-error|enum"] = ok & ~typed_col.is_in(pl.Series(options, dtype=dtype(pl, spec)).implode())
+        for constraint, compare, bound in bounds(spec, constraints):
             if native and needs_reading(spec):
                 exprs[f"{name}|constraint-error|{constraint}"] = ok & getattr(typed_col, compare)(pl.lit(bound, dtype=dtype(pl, spec)))
             else:
                 python_bounds.append((name, constraint, constraints[constraint]))
                 exprs[f"{name}|constraint-error|{constraint}"] = None  # filled in below, from the distinct values
-        for constraint, compare in (("minLength", "lt"), ("maxLength", "gt")):
-            if isinstance(constraints.get(constraint), int) and not isinstance(constraints[constraint], bool):
-                exprs[f"{name}|constraint-error|{constraint}"] = raw_col.is_not_null() & getattr(raw_col.str.len_chars(), compare)(constraints[constraint])
+        for constraint, compare, length in lengths(constraints):
+            exprs[f"{name}|constraint-error|{constraint}"] = raw_col.is_not_null() & getattr(raw_col.str.len_chars(), compare)(length)
         if constraints.get("unique") is True:
             exprs[f"{name}|unique-error|"] = ok & ~typed_col.is_first_distinct()
     if not exprs:
@@ -142,6 +131,35 @@ def coded_fields(specs: dict, present: set[str]) -> list[str]:
             if pattern or (isinstance(constraints.get("enum"), list) and not needs_reading(spec)):
                 out.append(name)
     return out
+
+
+def enum_options(spec: dict, constraints: dict):
+    """A field's enum options in its typed form, or None (no enum, or one that is not of the field's type: a
+    field-error reported by schema_errors)."""
+    if not isinstance(constraints.get("enum"), list):
+        return None
+    try:
+        return [constraint_value(spec, o) for o in constraints["enum"]]
+    except CastError:
+        return None
+
+
+def bounds(spec: dict, constraints: dict):
+    """(constraint, comparison that fails, bound in the field's typed form) for each of minimum, maximum and
+    the exclusive ones; a bound not of the field's type is a field-error reported by schema_errors, skipped."""
+    for constraint, compare in (("minimum", "lt"), ("maximum", "gt"), ("exclusiveMinimum", "le"), ("exclusiveMaximum", "ge")):
+        if constraint in constraints:
+            try:
+                yield constraint, compare, constraint_value(spec, constraints[constraint])
+            except CastError:
+                continue
+
+
+def lengths(constraints: dict):
+    """(constraint, comparison that fails, length) for minLength and maxLength when they are whole numbers."""
+    for constraint, compare in (("minLength", "lt"), ("maxLength", "gt")):
+        if isinstance(constraints.get(constraint), int) and not isinstance(constraints[constraint], bool):
+            yield constraint, compare, constraints[constraint]
 
 
 def _compiles(pattern: str) -> bool:
@@ -254,29 +272,18 @@ def cell_suspects(pl, specs: dict, present: set[str], raw, typed, distinct: dict
                 exprs.append(text.is_in(bad_pattern_values(pl, values, regex).implode()))
             else:
                 exprs.append(filled & ~text.str.contains(regex) if _polars_regex(pl, regex) else filled)
-        if isinstance(constraints.get("enum"), list):
-            try:
-                options = [constraint_value(spec, o) for o in constraints["enum"]]
-            except CastError:
-                options = None
-            if options is not None and not needs_reading(spec):
-                exprs.append(text.is_in(values.filter(~values.is_in(options)).implode()) if values is not None else filled & ~text.is_in(options))
-            elif options is not None:
-                exprs.append(value.is_not_null() & ~value.is_in(pl.Series(options, dtype=dtype(pl, spec)).implode()))
-        for constraint, compare in (("minimum", "lt"), ("maximum", "gt"), ("exclusiveMinimum", "le"), ("exclusiveMaximum", "ge")):
-            if constraint not in constraints:
-                continue
-            try:
-                bound = constraint_value(spec, constraints[constraint])
-            except CastError:
-                continue
+        options = enum_options(spec, constraints)
+        if options is not None and not needs_reading(spec):
+            exprs.append(text.is_in(values.filter(~values.is_in(options)).implode()) if values is not None else filled & ~text.is_in(options))
+        elif options is not None:
+            exprs.append(value.is_not_null() & ~value.is_in(pl.Series(options, dtype=dtype(pl, spec)).implode()))
+        for _constraint, compare, bound in bounds(spec, constraints):
             if native and needs_reading(spec):
                 exprs.append(value.is_not_null() & getattr(value, compare)(pl.lit(bound, dtype=dtype(pl, spec))))
             else:
                 exprs.append(filled)
-        for constraint, compare in (("minLength", "lt"), ("maxLength", "gt")):
-            if isinstance(constraints.get(constraint), int) and not isinstance(constraints[constraint], bool):
-                exprs.append(filled & getattr(text.str.len_chars(), compare)(constraints[constraint]))
+        for _constraint, compare, length in lengths(constraints):
+            exprs.append(filled & getattr(text.str.len_chars(), compare)(length))
     return exprs
 
 
