@@ -138,8 +138,13 @@ if ! curl -fsS -m 5 "$URL/api/3/action/organization_show?id=stoke-on-trent-city-
   api organization_create '{"name": "stoke-on-trent-city-council", "title": "Stoke-on-Trent City Council"}' >"$H/source.log" 2>&1 \
     || die "could not create the publisher's organisation; see $H/source.log"
 fi
-current=$(api harvest_source_show "{\"id\": \"$SOURCE\"}" | "$VENV/bin/python" -c 'import json, sys
-r = json.load(sys.stdin); print((r.get("result") or {}).get("url") or "" if r.get("success") else "")' || true)
+# the source's current address, or nothing when there is none yet (a 404 on a fresh machine: no output, no error)
+current=$(api harvest_source_show "{\"id\": \"$SOURCE\"}" 2>/dev/null | "$VENV/bin/python" -c 'import json, sys
+try:
+    r = json.load(sys.stdin)
+except ValueError:
+    r = {}
+print((r.get("result") or {}).get("url") or "" if r.get("success") else "")' || true)
 if [ -z "$current" ]; then
   say "creating the harvest source '$SOURCE' ($CATALOGUE, dcat_rdf)"
   "$CKAN" -c "$INI" harvester source create "$SOURCE" "$CATALOGUE" dcat_rdf \

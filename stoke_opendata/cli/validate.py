@@ -25,7 +25,7 @@ import click
     type=click.Choice(["auto", "memory", "query", "batched", "spark"]),
     default="auto",
     show_default=True,
-    help="memory: whole table in memory; query: the rules as one polars query, streamed above STOKE_OPENDATA_STREAM_OVER_MB (200) in bounded memory; batched: partitioned by series on disk by a line scanner; spark: on Apache Spark; auto: query for a CSV file above STOKE_OPENDATA_BATCH_OVER_MB (200), batched for a folder of parts or large Parquet, else memory.",
+    help="memory: whole table in memory; query: the rules as one polars query, streamed above STOKE_OPENDATA_STREAM_OVER_MB (200) in bounded memory; batched: partitioned by series on disk by a line scanner; spark: on Apache Spark; auto: query for a CSV or Parquet file above STOKE_OPENDATA_BATCH_OVER_MB (200) or a folder of parts, else memory.",
 )
 @click.option("--spark-master", metavar="URL", help="With --engine spark: the cluster's master URL (default local[*]).")
 @click.option("--max-per-code", type=click.IntRange(min=0), default=20, show_default=True, help="Text report: rows shown per error code (0 = all).")

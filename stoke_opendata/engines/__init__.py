@@ -106,11 +106,9 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         chosen = engine
         if engine == "auto":
             big = is_dir or sum(p.stat().st_size for p in parts) > threshold
-            chosen = ("batched" if is_dir else "query") if big else "memory"
-        if chosen == "query" and is_dir:
-            raise UsageError("the query engine reads one CSV or Parquet file; use --engine batched for a folder of parts", where=str(path))
+            chosen = "query" if big else "memory"
         if chosen == "query":
-            _merge(report, _query(path, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress, parquet))
+            _merge(report, _query(parts, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress, parquet, is_dir))
             continue
         if chosen == "memory" and not parquet:
             _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks))
@@ -135,7 +133,7 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
             else:
                 _merge(report, batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress, checks=checks))
         elif is_dir:
-            raise UsageError("a folder is validated as one table by the batched or spark engine, not in memory", where=str(path))
+            raise UsageError("a folder is validated as one table by the query, batched or spark engine, not in memory", where=str(path))
         else:  # Parquet in memory
             table = read_parquet_table(path, table_schema, shown=str(path))
             hist = (lambda: pipeline.bundled_history({path.resolve()})) if history else (lambda: None)
@@ -146,33 +144,45 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
     return report
 
 
-def _query(path: Path, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress, parquet=False) -> Report:
-    """One CSV file by the query engine (engines/query.py): in memory up to the stream threshold (and the size
-    cap), streaming above; what its plan cannot read goes to the memory engine (small) or the batched engine
-    (large), which read it as they always have."""
+def _query(parts: list[Path], table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress,
+           parquet=False, is_dir=False) -> Report:
+    """One CSV or Parquet file, or a folder's parts of one table, by the query engine (engines/query.py): in
+    memory up to the stream threshold (and the size cap), streaming above; what its plan cannot read goes to
+    the memory engine (one small file) or the batched engine (large, or parts), which read it as they always
+    have."""
     from stoke_opendata.validate import pipeline, validator as validation
+    from stoke_opendata.validate.problems import FileInfo
     from stoke_opendata.validate.tableschema.schema_errors import schema_problems
     from stoke_opendata.engines import query
 
-    shown = str(path)
-    size = check_input(path, csv=not parquet)
-    broken = schema_problems(table_schema, shown)
+    shown = [str(p) for p in parts]
+    size = sum(check_input(p, csv=not parquet) for p in parts)
+    broken = schema_problems(table_schema, shown[0])
     streaming = size > min(stream_over_bytes(), memory_cap())
-    if broken or sheet is not None:  # as the memory engine says it
-        if streaming:
-            raise UsageError("--sheet applies to Excel workbooks only", where=shown) if sheet is not None else UsageError("the Table Schema is broken", where=shown)
-        return validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
+    small_file = not streaming and not is_dir
+    if sheet is not None and (streaming or is_dir):
+        raise UsageError("--sheet applies to Excel workbooks only", where=shown[0])
+    if broken:  # the contract itself is broken: say so, and check nothing against it (as validate_paths does)
+        if small_file:
+            return validation.validate_paths(parts, sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
+        report = Report()
+        report.files.append(FileInfo(path=shown[0], schema=label))
+        report.extend(broken)
+        return report
+    if sheet is not None:
+        return validation.validate_paths(parts, sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
     steward = schema is None or str(schema) in pipeline.TABLES
     try:
-        return query.validate_file(path, shown, table_schema, label, catalogue, history, steward, catalogue_dir=catalogue_dir, streaming=streaming, checks=checks, progress=progress, parquet=parquet)
+        return query.validate_parts(parts, shown, table_schema, label, catalogue, history, steward, catalogue_dir=catalogue_dir,
+                                    streaming=streaming, checks=checks, progress=progress, parquet=parquet)
     except query.Unplannable as exc:
         if parquet:
-            raise UsageError(f"the query engine cannot validate this table: {exc}; use --engine memory", where=shown) from None
-    if not streaming:
-        return validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
+            raise UsageError(f"the query engine cannot validate this table: {exc}; use --engine memory", where=shown[0]) from None
+    if small_file:
+        return validation.validate_paths(parts, sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks)
     from stoke_opendata.engines import batched
 
-    report = batched.validate_csv([path], [shown], table_schema, label, catalogue, history, progress=progress, checks=checks)
+    report = batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress, checks=checks)
     if report.files:
         pipeline.apply_submission_rules(report, 0, report.files[-1], table_schema if steward else None, catalogue_dir)
     return report

@@ -5,14 +5,16 @@
   series columns of the whole file;
 - streaming mode (above it, or `streaming=True`): the same plan run by polars's streaming engine in one
   pass; the series columns are written by polars, partitioned by series key (engines/series.py), to
-  Parquet files on disk, and the series rules run bucket by bucket in parallel processes.
+  Arrow IPC files on disk, and the series rules run bucket by bucket on all cores.
+A folder's parts of one table (validate_parts) are planned part by part, each part's rows checked on their
+own, and their series columns brought together (in memory, or into the same buckets) for the series rules.
 Either way the suspect rows are worded by pipeline.check_table(part="rows") and the series rules by
 pipeline.check_series: the memory engine's own code, so the findings are the memory engine's.
 
 What the plan cannot read goes elsewhere, and says so in docs/scale.md: in memory mode the memory engine
 reads it (not UTF-8, old Mac line endings, title lines above the header, a quoted line break, a schema
-whose `unique` columns or self-referencing foreign key compare any rows); in streaming mode the batched
-engine does (it partitions lines itself and keeps a quoted line break's record whole) or it is refused
+whose `unique` columns or self-referencing foreign key compare any rows); in streaming mode, or for a
+folder's parts, the batched engine does (it partitions lines itself and keeps a quoted line break's record whole) or it is refused
 as the batched engine refuses it.
 """
 
@@ -42,82 +44,150 @@ def cannot_plan(schema: dict) -> str | None:
     return None
 
 
-def validate_file(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, steward: bool,
-                  catalogue_dir=None, streaming: bool = False, checks=(), work_dir: Path | None = None, progress=None,
-                  parquet: bool = False) -> Report:
-    """One CSV (or Parquet) file through the plan; raises Unplannable when another engine must read it."""
+def validate_parts(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, steward: bool,
+                   catalogue_dir=None, streaming: bool = False, checks=(), work_dir: Path | None = None, progress=None,
+                   parquet: bool = False) -> Report:
+    """The parts of one table (a folder's CSV or Parquet files, one header; or a single file) through the plan:
+    each part's rows checked on their own, the series rules over the rows of every part together (a part's
+    rows carry (part << FILE_SHIFT) | row, as the batched engine's row ids, and are named back as the part's
+    own rows: "row 4 of a.csv"). Header and file findings are the first part's, as the batched engine says
+    them. Raises Unplannable when another engine must read them."""
     import polars as pl
 
+    from stoke_opendata.errors import InputError
     from stoke_opendata.validate import checks as registry, pipeline
     from stoke_opendata.validate.submission import plain_words, relabel
     from stoke_opendata.validate.tables.csv_reader import check_cell_lengths
     from stoke_opendata.validate.tables.table import ROW, Table
     from stoke_opendata.validate.tableschema.check import read_header
     from stoke_opendata.engines import plan
+    from stoke_opendata.engines.partition import FILE_SHIFT
 
     why = cannot_plan(schema)
     if why:
         raise Unplannable(why)
     fields = schema.get("fields") if isinstance(schema.get("fields"), list) else []
     specs = {f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
-    layout = plan.parquet_layout(path, shown, schema) if parquet else plan.sniff_csv(path, shown, set(specs), steward)
-    if isinstance(layout, str):
-        raise Unplannable(layout)
-    if parquet:  # as the memory engine's Parquet reader describes it
-        info = FileInfo(path=shown, format="parquet", rows=0)
-    else:
-        info = FileInfo(path=shown, format="csv", rows=0, encoding=layout.encoding, delimiter=_delimiter_name(layout.delimiter))
-    table = Table(info=info, labels=list(layout.labels), frame=None, field_counts=None, problems=list(layout.notes))
+    layouts = []
+    for path, name in zip(paths, shown):
+        layout = plan.parquet_layout(path, name, schema) if parquet else plan.sniff_csv(path, name, set(specs), steward)
+        if isinstance(layout, str):
+            raise Unplannable(layout)
+        if layouts and (layout.labels, layout.delimiter) != (layouts[0].labels, layouts[0].delimiter):
+            raise InputError(f"the header differs from the first file's ({shown[0]}); a folder must hold parts of one table", where=name)
+        layouts.append(layout)
     words = steward and not parquet  # a steward's CSV is read with a steward's words (as validate_paths reads it)
+    tables = [_table_of(layout, parquet, Table) for layout in layouts]
     if words:
-        relabel(table, schema)  # 'Area Code' is area_code: the plan reads the column under its field's name
-    _found, position_of = read_header(shown, table.labels, specs, 1, label)
-    definitions = catalogue.definitions() if registry.applies_to(set(position_of)) else {}
-    bundled = pipeline.bundled_history({path.resolve()}) if history else None
+        for table in tables:
+            relabel(table, schema)  # 'Area Code' is area_code: the plan reads the column under its field's name
+    _found, position_of = read_header(shown[0], tables[0].labels, specs, 1, label)
+    present = set(position_of)
+    definitions = catalogue.definitions() if registry.applies_to(present) else {}
+    bundled = pipeline.bundled_history({p.resolve() for p in paths}) if history else None
     running = registry.chosen(checks)
     series_columns = pipeline.series_columns(schema, checks)
+    total = sum(layout.path.stat().st_size for layout in layouts)
     folder = Path(tempfile.mkdtemp(prefix="stoke-query-", dir=work_dir)) if streaming else None
+    report, worded, short, series, buckets, contexts = Report(), [], {}, [], {}, []
     try:
-        lines, suspects, series, records, buckets, context = _run_plan(
-            layout, schema, specs, position_of, catalogue, definitions, bundled, running, series_columns, streaming, folder)
-        if lines is not None and records != lines.height - 1:  # a quoted line break: records are not lines
-            raise Unplannable("a quoted cell holds a line break")
-        table.info.rows = records
-        table.frame = suspects.drop("__odd__")
-        # a cell over the cell limit refuses the file, as the memory reader refuses it (the plan flags every
-        # row with more bytes than a cell may have characters; the first such cell in row order is named)
-        check_cell_lengths(pl, table.frame, table.labels, layout.width, shown)
-        table.field_counts, table.extra_values = _cell_counts(pl, suspects, lines, layout)
-        report = Report()
-        checked = pipeline.check_table(report, table, schema, label, catalogue.reference, lambda: definitions,
-                                       lambda: bundled, checks, part="rows")
-        short = _short_rows(pl, table, ROW)
-        present = set(position_of)
-        if series is not None:
-            report.extend(pipeline.check_series(shown, series, schema, present, definitions, bundled, short, checks))
+        for index, (layout, table) in enumerate(zip(layouts, tables)):
+            lines, suspects, part_series, records, part_buckets, context = _run_plan(
+                layout, schema, specs, position_of, catalogue, definitions, bundled, running, series_columns,
+                streaming, folder / f"part-{index}" if streaming else None, index << FILE_SHIFT, total)
+            if lines is not None and records != lines.height - 1:  # a quoted line break: records are not lines
+                raise Unplannable("a quoted cell holds a line break")
+            table.info.rows = records
+            table.frame = suspects.drop("__odd__")
+            # a cell over the cell limit refuses the file, as the memory reader refuses it (the plan flags every
+            # row with more bytes than a cell may have characters; the first such cell in row order is named)
+            check_cell_lengths(pl, table.frame, table.labels, layout.width, layout.shown)
+            table.field_counts, table.extra_values = _cell_counts(pl, suspects, lines, layout)
+            own = Report()
+            checked = pipeline.check_table(own, table, schema, label, catalogue.reference, lambda: definitions,
+                                           lambda: bundled, checks, part="rows")
+            report.files.extend(own.files)
+            report.extend(p for p in own.problems if index == 0 or (p.row is not None and p.row >= 2))
+            worded.append(checked)
+            short.update({(index << FILE_SHIFT) | row: count for row, count in _short_rows(pl, table, ROW).items()})
+            if part_series is not None:
+                series.append(part_series)
+            for bucket, where in part_buckets or ():
+                buckets.setdefault(bucket, []).append(where)
+            if context is not None:
+                contexts.append(context)
+        if not streaming:
+            whole = pl.concat(series) if len(series) > 1 else series[0]
+            found = pipeline.check_series(shown[0], whole, schema, present, definitions, bundled, short, checks)
         else:
             from stoke_opendata.engines import stream
 
-            report.extend(stream.check_buckets(buckets, context, shown, schema, present, definitions, bundled, short, checks))
+            context = pl.concat(contexts) if contexts else None
+            found = stream.check_buckets(sorted(buckets.items()), context, shown[0], schema, present, definitions, bundled, short, checks)
+        report.extend(_as_parts(found, shown, FILE_SHIFT))
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
     _said_once(report)
     start = 0
-    pipeline.apply_submission_rules(report, start, table.info, schema if steward else None, catalogue_dir)
+    pipeline.apply_submission_rules(report, start, report.files[-1], schema if steward else None, catalogue_dir)
     if words:
-        plain_words(report.problems, start, checked, definitions)
+        for name, checked in zip(shown, worded):
+            plain_words([p for p in report.problems if p.file == name], start, checked, definitions)
     return report
 
 
-def _run_plan(layout, schema, specs, position_of, catalogue, definitions, bundled, running, series_columns, streaming, folder):
+def _table_of(layout, parquet: bool, Table):
+    """A part's Table before its rows are read: its header, its file's description and reader notes."""
+    if parquet:  # as the memory engine's Parquet reader describes it
+        info = FileInfo(path=layout.shown, format="parquet", rows=0)
+    else:
+        info = FileInfo(path=layout.shown, format="csv", rows=0, encoding=layout.encoding, delimiter=_delimiter_name(layout.delimiter))
+    return Table(info=info, labels=list(layout.labels), frame=None, field_counts=None, problems=list(layout.notes))
+
+
+def _as_parts(problems: list, shown: list[str], shift: int) -> list:
+    """The series rules' problems named by their own part and row: a row id (part << shift) | row becomes
+    the part's file and row, and a "row N" in the message or hint names the other part's file when it is
+    not the problem's own (as batched.translate says it). One file: ids are rows, nothing changes."""
+    import re
+
+    if len(shown) == 1:
+        for p in problems:
+            p.file = shown[0]
+        return problems
+    mask = (1 << shift) - 1
+    pattern = re.compile(r"\brow (\d+)\b")
+    for p in problems:
+        if p.row is None:
+            p.file = shown[0]
+            continue
+        part, p.row = p.row >> shift, p.row & mask
+        p.file = shown[part]
+
+        def named(match, _part=part):
+            n = int(match.group(1))
+            other, row = n >> shift, n & mask
+            if n < 2 or other >= len(shown):
+                return match.group(0)
+            return f"row {row}" if other == _part else f"row {row} of {Path(shown[other]).name}"
+
+        p.message = pattern.sub(named, p.message)
+        p.hint = pattern.sub(named, p.hint) if p.hint else p.hint
+    return problems
+
+
+def _run_plan(layout, schema, specs, position_of, catalogue, definitions, bundled, running, series_columns, streaming, folder,
+              row_offset: int = 0, size: int | None = None):
     """(lines, suspect rows, series columns or None, records, buckets, comparator context): the plan built and
-    run, in memory or streaming (into `folder`). Whatever polars cannot parse (a stray quote...) is
+    run, in memory or streaming (into `folder`, in buckets for `size` bytes of input: a table's parts share
+    them). The series rows carry ROW + `row_offset` (a part's rows: part << FILE_SHIFT). Whatever polars cannot parse (a stray quote...) is
     Unplannable: the engine that reads the file next says it in its own one line."""
     import polars as pl
 
     from stoke_opendata.engines import plan
     from stoke_opendata.safety.guards import Limits
+    from stoke_opendata.validate.tables.table import ROW
 
     try:
         lines = None if layout.parquet else plan.physical_lines(layout.path)
@@ -132,10 +202,12 @@ def _run_plan(layout, schema, specs, position_of, catalogue, definitions, bundle
         distinct = dict(zip(wanted, pl.collect_all(list(wanted.values())))) if wanted else {}
         built = plan.build(layout, frame, lines, schema, specs, position_of, catalogue.reference, definitions, bundled,
                            running, series_columns, Limits.from_env().max_cell_chars, distinct)
+        if row_offset:
+            built.series = built.series.with_columns(pl.col(ROW) + row_offset)
         if streaming:
             from stoke_opendata.engines import stream
 
-            suspects, records, buckets, context = stream.run(built, layout, definitions, folder, layout.path.stat().st_size)
+            suspects, records, buckets, context = stream.run(built, layout, definitions, folder, size or layout.path.stat().st_size)
             return lines, suspects, None, records, buckets, context
         suspects, series, count = pl.collect_all([built.suspects, built.series, built.count])
         return lines, suspects, series, int(count["records"][0]), None, None

@@ -26,6 +26,7 @@ def run(built, layout, definitions: dict, folder: Path, size: int):
     from stoke_opendata.engines.query import Unplannable
     from stoke_opendata.engines.series import CONTEXT_COLUMNS, SeriesKey
 
+    folder.mkdir(parents=True, exist_ok=True)
     names = set(built.series.collect_schema().names())
     if not {"indicator_id", "area_code"} <= names:
         raise Unplannable("the table has no indicator_id and area_code columns to partition by")
@@ -43,7 +44,7 @@ def run(built, layout, definitions: dict, folder: Path, size: int):
         copied = [pl.concat_str([pl.col(c), pl.lit("")]).alias(c) for c in CONTEXT_COLUMNS]
         context = bucketed.filter(key.is_context(pl.col("indicator_id"), pl.col("area_code"))).select(*copied, pl.col(BUCKET).alias("_bucket"))
         outputs.append(context)
-    with _spill_errors(folder, "query"):
+    with _spill_errors(folder.parent, "query"):  # folder: the table's temporary folder/part-N
         done = pl.collect_all(outputs, engine="streaming")
     suspects, count = done[0], done[1]
     context = done[3] if len(done) > 3 else None
@@ -52,7 +53,8 @@ def run(built, layout, definitions: dict, folder: Path, size: int):
 
 
 def check_buckets(parts, context, shown: str, schema: dict, present: set[str], definitions: dict, bundled, short: dict, checks=()) -> list:
-    """The series rules over every bucket, on all cores, problems in bucket order. Threads, not processes:
+    """The series rules over every bucket, on all cores, problems in bucket order. `parts`: (bucket, its
+    folders: one per part of the table, each written by run). Threads, not processes:
     the rules are polars queries, which run outside the GIL and on polars's own threads, so a thread per
     core keeps both busy without a process's start-up (~0.5 s each to import polars and the package) or
     pickling the history to it (measured on 5M rows: 1.4 s with spawned processes)."""
@@ -60,8 +62,9 @@ def check_buckets(parts, context, shown: str, schema: dict, present: set[str], d
 
     from stoke_opendata.engines.batched import _bar, workers
 
-    jobs = [([str(f) for f in sorted(f for f in folder.iterdir() if f.is_file())], index, shown, schema, present, definitions, bundled, context, short, tuple(checks))
-            for index, folder in parts]
+    jobs = [([str(f) for folder in folders for f in sorted(f for f in folder.iterdir() if f.is_file())], index, shown, schema,
+             present, definitions, bundled, context, short, tuple(checks))
+            for index, folders in parts]
     problems = []
     with _bar(len(jobs), "checking series", "bucket") as bar, ThreadPoolExecutor(max_workers=workers(len(jobs))) as pool:
         for found in pool.map(lambda job: check_bucket(*job), jobs):

@@ -102,8 +102,8 @@ def test_auto_engine_uses_the_query_engine_above_the_threshold(bench_data, monke
     chosen = []
     from stoke_opendata.engines import query
 
-    real = query.validate_file
-    monkeypatch.setattr(query, "validate_file", lambda *a, **k: chosen.append(k["streaming"]) or real(*a, **k))
+    real = query.validate_parts
+    monkeypatch.setattr(query, "validate_parts", lambda *a, **k: chosen.append(k["streaming"]) or real(*a, **k))
     monkeypatch.setenv(engines.BATCH_OVER_ENV, "1")
     monkeypatch.setenv(engines.STREAM_OVER_ENV, "1")
     engines.validate([dirty], engine="auto", catalogue_dir=catalogue, history=False)

@@ -36,7 +36,7 @@ def mode(request, monkeypatch):
 @pytest.fixture
 def planned(monkeypatch):
     """Fails the test if the plan gives up on the file (so a test of the plan is not a test of a fallback)."""
-    real = query.validate_file
+    real = query.validate_parts
     modes = []
 
     def spy(*args, **kwargs):
@@ -44,7 +44,7 @@ def planned(monkeypatch):
         modes.append(kwargs["streaming"])
         return result
 
-    monkeypatch.setattr(query, "validate_file", spy)
+    monkeypatch.setattr(query, "validate_parts", spy)
     return modes
 
 
@@ -188,10 +188,66 @@ def test_streaming_refuses_what_the_memory_engine_refuses(tmp_path):
         assert streaming.stdout == ""
 
 
-def test_a_folder_or_parquet_is_not_for_the_query_engine(tmp_path):
+def _split(lines: list[str], folder: Path, cuts: list[int], extra: dict[int, list[str]] | None = None) -> Path:
+    """The records of `lines` (header first) as parts of one table: part i holds records cuts[i-1]..cuts[i],
+    each with the header, plus `extra` lines at its end."""
+    folder.mkdir()
+    bounds = [1, *cuts, len(lines)]
+    for i in range(len(bounds) - 1):
+        body = lines[bounds[i]:bounds[i + 1]] + (extra or {}).get(i, [])
+        (folder / f"part-{i + 1}.csv").write_text("\n".join([lines[0], *body]) + "\n")
+    return folder
+
+
+def test_a_folder_of_parts_is_one_table_as_the_batched_engine_reads_it(bench_data, tmp_path, mode, planned):
+    """Three parts of the injected-errors file, a record of part 1 repeated at the end of part 3: the rows
+    rules per part, the series rules across the parts (the repeat named by its part: "row 4 of part-1.csv"),
+    the batched engine's findings exactly."""
+    dirty, catalogue, _ = bench_data
+    lines = dirty.read_text().splitlines()
+    folder = _split(lines, tmp_path / "parts", [40_000, 70_000], {2: [lines[3]]})
+    found = engines.validate([folder], engine="query", catalogue_dir=catalogue, history=False)
+    assert planned == [mode == "streaming"]
+    batched = engines.validate([folder], engine="batched", catalogue_dir=catalogue, history=False)
+    assert [(f.path, f.rows) for f in found.files] == [(f.path, f.rows) for f in batched.files] == [
+        (str(folder / "part-1.csv"), 39_999), (str(folder / "part-2.csv"), 30_000), (str(folder / "part-3.csv"), 30_002)]
+    assert problem_keys(found) == problem_keys(batched)
+    last = 30_002 + 1
+    dup = [p for p in found.problems if p.code == "primary-key" and p.file.endswith("part-3.csv") and p.row == last]
+    assert dup and dup[0].message.startswith(f"row {last} repeats row 4 of part-1.csv:")
+    assert {p.file for p in found.problems} == {str(folder / f"part-{i}.csv") for i in (1, 2, 3)}
+
+
+def test_series_rules_span_the_parts(tmp_path, mode, planned):
+    """Gaps against a comparator, disclosure families and outliers whose rows lie in different parts: the
+    batched engine's findings, and the memory engine's on the whole file (rows renamed by part)."""
+    path, catalogue = _one_line_records(tmp_path)
+    lines = path.read_text().splitlines()
+    folder = _split(lines, tmp_path / "parts", [len(lines) // 3, 2 * len(lines) // 3])
+    found = engines.validate([folder], engine="query", catalogue_dir=catalogue, history=True)
+    assert planned == [mode == "streaming"]
+    batched = engines.validate([folder], engine="batched", catalogue_dir=catalogue, history=True)
+    assert {"gap-inconsistent", "outlier", "primary-key", "small-count-unsuppressed"} <= {p.code for p in found.problems}
+    assert problem_keys(found) == problem_keys(batched)
+    whole = engines.validate([path], engine="memory", catalogue_dir=catalogue, history=True)
+    assert len(found.problems) == len(whole.problems)
+
+
+def test_auto_validates_a_folder_with_the_query_engine(tmp_path, planned):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "part-1.csv").write_text(STEWARD)
+    report = engines.validate([tmp_path / "parts"], engine="auto", history=False)
+    assert planned == [False] and [f.path for f in report.files] == [str(tmp_path / "parts" / "part-1.csv")]
+
+
+def test_parts_whose_headers_differ_are_one_line_exit_2(tmp_path):
     (tmp_path / "part-1.csv").write_text(STEWARD)
-    result = _cli("--engine", "query", str(tmp_path))
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "use --engine batched" in result.stderr
+    (tmp_path / "part-2.csv").write_text(STEWARD.replace("Indicator ID", "Indicator", 1))
+    for env in ({}, {engines.STREAM_OVER_ENV: "0"}):
+        result = _cli("--engine", "query", str(tmp_path), env=env)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert "the header differs from the first file's" in result.stderr and "part-2.csv" in result.stderr
+        assert result.stdout == ""
 
 
 def test_a_spill_that_cannot_be_written_is_one_line_and_no_report(bench_data, tmp_path):
