@@ -202,11 +202,18 @@ def test_descriptor_refuses_what_it_must_not_read(tmp_path, resource, cause):
         read_descriptor(tmp_path / "datapackage.json")
 
 
+@pytest.mark.parametrize("small_window", [True, False])
 @pytest.mark.parametrize("limit", [5, 10, 64, 1 << 20])
-def test_long_line_detection_matches_a_line_by_line_scan(tmp_path, limit):
+def test_long_line_detection_matches_a_line_by_line_scan(tmp_path, limit, small_window, monkeypatch):
+    """(The chunk ends are read a window at a time: a window smaller than the lines makes the searches span
+    windows.)"""
     import random
 
+    from stoke_opendata.validate.tables import files
     from stoke_opendata.validate.tables.files import has_long_line
+
+    if small_window:
+        monkeypatch.setattr(files, "_WINDOW", 3 if limit < 1000 else 4093)
 
     rng = random.Random(limit)
     for trial in range(30):
