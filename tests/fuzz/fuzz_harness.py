@@ -17,6 +17,7 @@ import contextlib
 import io
 import tempfile
 import os
+import shutil
 import time
 import traceback
 from collections import Counter
@@ -69,6 +70,36 @@ def run_engine(path: Path, engine: str, schema: str) -> Outcome:
                 os.environ["STOKE_OPENDATA_STREAM_OVER_MB"] = before
 
 
+def split_in_two(data: bytes) -> tuple[bytes, bytes] | None:
+    """The input as two parts of one table (a folder's files): its records cut at the middle line break of
+    the body, the header line repeated at the top of the second part; None with fewer than two body lines."""
+    end = data.find(b"\n")
+    if end < 0:
+        return None
+    header, body = data[: end + 1], data[end + 1:]
+    breaks = [i for i, byte in enumerate(body) if byte == 10]
+    if len(breaks) < 2:
+        return None
+    cut = breaks[len(breaks) // 2] + 1
+    return header + body[:cut], header + body[cut:]
+
+
+def run_parts(folder: Path, engine: str, schema: str) -> Outcome:
+    """validate_data on a folder of parts: as run_engine, the findings also naming the part."""
+    from stoke_opendata.api import validate_data
+    from stoke_opendata.errors import StokeError
+
+    start = time.process_time()
+    try:
+        report = validate_data(str(folder), schema=schema, engine=engine, history=False)
+        findings = frozenset((Path(p.file or "").name, p.code, p.row or 0, p.column or "") for p in report.problems)
+        return Outcome(f"{engine} (parts)", "report", findings, seconds=time.process_time() - start)
+    except StokeError as exc:
+        return Outcome(f"{engine} (parts)", "refused", detail=exc.one_line(), seconds=time.process_time() - start)
+    except Exception:
+        return Outcome(f"{engine} (parts)", "internal", detail=traceback.format_exc(limit=-6), seconds=time.process_time() - start)
+
+
 def run_cli(path: Path, schema: str, engine: str = "auto") -> Outcome:
     """The console command in-process (stoke_opendata.cli.main): exit 0, 1 or 2, never 'internal error'."""
     from stoke_opendata.cli import main
@@ -111,14 +142,17 @@ class Tally:
         c = self.counts
         return (f"inputs {c['inputs']} (csv {c['csv']}, xlsx {c['xlsx']}); internal errors {c['internal']}, "
                 f"over budget {c['over_budget']}, engines disagree {c['disagree']}; batched declined {c['declined']}; "
-                f"outcomes: report {c['report']}, refused {c['refused']}; cli runs {c['cli']}; slowest {self.slowest:.2f} s CPU")
+                f"outcomes: report {c['report']}, refused {c['refused']}; cli runs {c['cli']}; in parts {c['parts']} (batched declined {c['parts_declined']}); slowest {self.slowest:.2f} s CPU")
 
 
 def check_input(data: bytes, suffix: str, schema: str, tally: Tally | None = None, cli: bool = False,
-                engines=("memory", "batched", "query", "query-streaming")) -> list[str]:
-    """Every entry point on one input; returns the failures (empty: all well) and counts them in `tally`."""
+                engines=("memory", "batched", "query", "query-streaming"), parts: bool = True) -> list[str]:
+    """Every entry point on one input; returns the failures (empty: all well) and counts them in `tally`.
+    With `parts`, a CSV is also cut in two parts of one table, and the query engine must read the folder
+    as the batched engine does."""
     tally = tally if tally is not None else Tally()
     failures = []
+    pair = []
     with tempfile.TemporaryDirectory(prefix="stoke-fuzz-") as tmp:
         path = Path(tmp) / f"input{suffix}"
         path.write_bytes(data)
@@ -128,6 +162,15 @@ def check_input(data: bytes, suffix: str, schema: str, tally: Tally | None = Non
         if cli:
             runs.append(run_cli(path, schema))
             tally.counts["cli"] += 1
+        halves = split_in_two(data) if suffix == ".csv" and parts else None
+        if halves:  # the same rows as two parts of one table: the query engine reads them as batched does
+            folder = Path(tmp) / "parts"
+            folder.mkdir()
+            for index, half in enumerate(halves, 1):
+                (folder / f"part-{index}{suffix}").write_bytes(half)
+            pair = [run_parts(folder, "batched", schema), run_parts(folder, "query", schema)]
+            tally.counts["parts"] += 1
+            shutil.rmtree(folder)
         leftovers = sorted(p.name for p in Path(tmp).iterdir() if p.name != path.name)
         if leftovers:  # nothing half-written beside the input
             failures.append(f"files left beside the input: {leftovers}")
@@ -151,6 +194,16 @@ def check_input(data: bytes, suffix: str, schema: str, tally: Tally | None = Non
         if why:
             tally.counts["disagree"] += 1
             failures.append(f"engines disagree: {why}")
+    for run in pair:
+        if run.kind == "internal":
+            tally.counts["internal"] += 1
+            failures.append(f"internal error in {run.engine}: {run.detail}")
+    if pair and pair[0].kind == "refused" and any(d in pair[0].detail for d in DECLINED):
+        tally.counts["parts_declined"] += 1
+    why = disagreement(pair[1], pair[0]) if pair else None  # batched may decline what query reads
+    if why:
+        tally.counts["disagree"] += 1
+        failures.append(f"engines disagree on parts: {why}")
     if failures:
         tally.failures.append((data, suffix, schema, failures))
     return failures
