@@ -220,7 +220,9 @@ def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first
 
     mask = (1 << FILE_SHIFT) - 1
 
-    def where(row: int) -> tuple[int, int]:
+    def where(row: int) -> tuple[int, int] | None:
+        if not 2 <= row <= len(rows) + 1:
+            return None
         rid = int(rows[row - 2])
         return rid >> FILE_SHIFT, rid & mask
 
@@ -230,21 +232,27 @@ def translate(problems: list[Problem], rows: np.ndarray, files: list[str], first
             if first:
                 out.append(p)
             continue
-        file_index, row = where(p.row)
-
-        def swap(match, _file=file_index):
-            n = int(match.group(1))
-            if not 2 <= n <= len(rows) + 1:
-                return match.group(0)
-            other, number = where(n)
-            return f"row {number}" if other == _file else f"row {number} of {Path(str(files[other])).name}"
-
-        p.file = files[file_index]
-        p.row = row
-        p.message = _ROW_IN_TEXT.sub(swap, p.message)
-        p.hint = _ROW_IN_TEXT.sub(swap, p.hint)
+        name_rows(p, where, files)
         out.append(p)
     return out
+
+
+def name_rows(p: Problem, where, files: list[str]) -> None:
+    """`p` named by its own part and row, and each "row N" in its message and hint likewise ("row 4", or
+    "row 4 of a.csv" when that row is in another part). `where(n)`: (part, row) of the n the engine
+    numbered, or None for a number that is no row of it. The batched and query engines share this."""
+    part, p.row = where(p.row)
+    p.file = files[part]
+
+    def named(match):
+        found = where(int(match.group(1)))
+        if found is None:
+            return match.group(0)
+        other, number = found
+        return f"row {number}" if other == part else f"row {number} of {Path(str(files[other])).name}"
+
+    p.message = _ROW_IN_TEXT.sub(named, p.message)
+    p.hint = _ROW_IN_TEXT.sub(named, p.hint) if p.hint else p.hint
 
 
 def validate_parquet(path: Path, shown: str, schema: dict, label: str, catalogue, history: bool, work_dir: Path | None = None, checks=()) -> Report:

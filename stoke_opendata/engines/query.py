@@ -149,31 +149,19 @@ def _table_of(layout, parquet: bool, Table):
 def _as_parts(problems: list, shown: list[str], shift: int) -> list:
     """The series rules' problems named by their own part and row: a row id (part << shift) | row becomes
     the part's file and row, and a "row N" in the message or hint names the other part's file when it is
-    not the problem's own (as batched.translate says it). One file: ids are rows, nothing changes."""
-    import re
+    not the problem's own (batched.name_rows, as the batched engine says it). One file: ids are rows."""
+    from stoke_opendata.engines.batched import name_rows
 
-    if len(shown) == 1:
-        for p in problems:
-            p.file = shown[0]
-        return problems
     mask = (1 << shift) - 1
-    pattern = re.compile(r"\brow (\d+)\b")
+
+    def where(n: int) -> tuple[int, int] | None:
+        return None if n < 2 or n >> shift >= len(shown) else (n >> shift, n & mask)
+
     for p in problems:
-        if p.row is None:
+        if p.row is None or p.row < 2 or len(shown) == 1:
             p.file = shown[0]
-            continue
-        part, p.row = p.row >> shift, p.row & mask
-        p.file = shown[part]
-
-        def named(match, _part=part):
-            n = int(match.group(1))
-            other, row = n >> shift, n & mask
-            if n < 2 or other >= len(shown):
-                return match.group(0)
-            return f"row {row}" if other == _part else f"row {row} of {Path(shown[other]).name}"
-
-        p.message = pattern.sub(named, p.message)
-        p.hint = pattern.sub(named, p.hint) if p.hint else p.hint
+        else:
+            name_rows(p, where, shown)
     return problems
 
 
