@@ -110,6 +110,8 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
         if chosen == "query":
             _merge(report, _query(parts, table_schema, label, catalogue, catalogue_dir, schema, history, sheet, checks, progress, parquet, is_dir))
             continue
+        if chosen == "memory" and is_dir:
+            raise UsageError("a folder is validated as one table by the query, batched or spark engine, not in memory (use --engine query)", where=str(path))
         if chosen == "memory" and not parquet:
             _merge(report, validation.validate_paths([path], sheet=sheet, schema=schema, catalogue_dir=catalogue_dir, history=history, checks=checks))
             continue
@@ -132,8 +134,6 @@ def validate(paths, engine: str = "auto", sheet=None, schema=None, catalogue_dir
                     _merge(report, batched.validate_parquet(p, s, table_schema, label, catalogue, history, checks=checks))
             else:
                 _merge(report, batched.validate_csv(parts, shown, table_schema, label, catalogue, history, progress=progress, checks=checks))
-        elif is_dir:
-            raise UsageError("a folder is validated as one table by the query, batched or spark engine, not in memory", where=str(path))
         else:  # Parquet in memory
             table = read_parquet_table(path, table_schema, shown=str(path))
             hist = (lambda: pipeline.bundled_history({path.resolve()})) if history else (lambda: None)

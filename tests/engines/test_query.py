@@ -287,3 +287,10 @@ def test_parquet_through_the_plan_equals_memory(bench_data, tmp_path, mode, plan
     assert {"primary-key", "foreign-key", "out-of-bounds", "ci-order"} <= {p.code for p in memory.problems}
     assert problem_keys(found) == problem_keys(memory)
     assert [(f.format, f.rows) for f in found.files] == [(f.format, f.rows) for f in memory.files]
+
+
+def test_a_folder_with_the_memory_engine_says_which_engine_reads_it(tmp_path):
+    (tmp_path / "part-1.csv").write_text(STEWARD)
+    result = _cli("--engine", "memory", str(tmp_path))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stdout == ""
+    assert "a folder is validated as one table" in result.stderr and "--engine query" in result.stderr
