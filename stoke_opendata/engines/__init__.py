@@ -174,7 +174,7 @@ def _query(parts: list[Path], table_schema, label, catalogue, catalogue_dir, sch
     steward = schema is None or str(schema) in pipeline.TABLES
     try:
         return query.validate_parts(parts, shown, table_schema, label, catalogue, history, steward, catalogue_dir=catalogue_dir,
-                                    streaming=streaming, checks=checks, progress=progress, parquet=parquet)
+                                    streaming=streaming, checks=checks, parquet=parquet)
     except query.Unplannable as exc:
         if parquet:
             raise UsageError(f"the query engine cannot validate this table: {exc}; use --engine memory", where=shown[0]) from None

@@ -40,6 +40,11 @@ class Partitioned:
     records: list[int] = field(default_factory=list)  # data records per file
 
 
+def header_differs(first: str, part: str) -> InputError:
+    """The one line for a folder whose parts are not one table (the batched and query engines say it)."""
+    return InputError(f"the header differs from the first file's ({first}); a folder must hold parts of one table", where=part)
+
+
 def bucket_count(total_bytes: int) -> int:
     return max(1, -(-total_bytes // BUCKET_BYTES))
 
@@ -70,7 +75,7 @@ def partition_csv(paths: list[Path], shown: list[str], folder: Path, key: Series
                         for fh in handles:
                             fh.write((head + "\n").encode("utf-8"))
                     elif head.lstrip("\ufeff").rstrip("\r") != header.lstrip("\ufeff").rstrip("\r"):
-                        raise InputError(f"the header differs from the first file's ({shown[0]}); a folder must hold parts of one table", where=shown[file_index])
+                        raise header_differs(shown[0], shown[file_index])
                 if frame.height == 0:
                     continue
                 frame = _assign(pl, frame, positions, delimiter, key, buckets, state, file_index)

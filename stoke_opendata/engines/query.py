@@ -14,8 +14,8 @@ pipeline.check_series: the memory engine's own code, so the findings are the mem
 What the plan cannot read goes elsewhere, and says so in docs/scale.md: in memory mode the memory engine
 reads it (not UTF-8, old Mac line endings, title lines above the header, a quoted line break, a schema
 whose `unique` columns or self-referencing foreign key compare any rows); in streaming mode, or for a
-folder's parts, the batched engine does (it partitions lines itself and keeps a quoted line break's record whole) or it is refused
-as the batched engine refuses it.
+folder's parts, the batched engine does (it partitions lines itself and keeps a quoted line break's record
+whole) or it is refused as the batched engine refuses it.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def cannot_plan(schema: dict) -> str | None:
 
 
 def validate_parts(paths: list[Path], shown: list[str], schema: dict, label: str, catalogue, history: bool, steward: bool,
-                   catalogue_dir=None, streaming: bool = False, checks=(), work_dir: Path | None = None, progress=None,
+                   catalogue_dir=None, streaming: bool = False, checks=(), work_dir: Path | None = None,
                    parquet: bool = False) -> Report:
     """The parts of one table (a folder's CSV or Parquet files, one header; or a single file) through the plan:
     each part's rows checked on their own, the series rules over the rows of every part together (a part's
@@ -54,14 +54,13 @@ def validate_parts(paths: list[Path], shown: list[str], schema: dict, label: str
     them. Raises Unplannable when another engine must read them."""
     import polars as pl
 
-    from stoke_opendata.errors import InputError
     from stoke_opendata.validate import checks as registry, pipeline
     from stoke_opendata.validate.submission import plain_words, relabel
     from stoke_opendata.validate.tables.csv_reader import check_cell_lengths
     from stoke_opendata.validate.tables.table import ROW, Table
     from stoke_opendata.validate.tableschema.check import read_header
     from stoke_opendata.engines import plan
-    from stoke_opendata.engines.partition import FILE_SHIFT
+    from stoke_opendata.engines.partition import FILE_SHIFT, header_differs
 
     why = cannot_plan(schema)
     if why:
@@ -74,7 +73,7 @@ def validate_parts(paths: list[Path], shown: list[str], schema: dict, label: str
         if isinstance(layout, str):
             raise Unplannable(layout)
         if layouts and (layout.labels, layout.delimiter) != (layouts[0].labels, layouts[0].delimiter):
-            raise InputError(f"the header differs from the first file's ({shown[0]}); a folder must hold parts of one table", where=name)
+            raise header_differs(shown[0], name)
         layouts.append(layout)
     words = steward and not parquet  # a steward's CSV is read with a steward's words (as validate_paths reads it)
     tables = [_table_of(layout, parquet, Table) for layout in layouts]
@@ -129,11 +128,10 @@ def validate_parts(paths: list[Path], shown: list[str], schema: dict, label: str
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
     _said_once(report)
-    start = 0
-    pipeline.apply_submission_rules(report, start, report.files[-1], schema if steward else None, catalogue_dir)
+    pipeline.apply_submission_rules(report, 0, report.files[-1], schema if steward else None, catalogue_dir)
     if words:
         for name, checked in zip(shown, worded):
-            plain_words([p for p in report.problems if p.file == name], start, checked, definitions)
+            plain_words([p for p in report.problems if p.file == name], 0, checked, definitions)
     return report
 
 
@@ -169,8 +167,9 @@ def _run_plan(layout, schema, specs, position_of, catalogue, definitions, bundle
               row_offset: int = 0, size: int | None = None):
     """(lines, suspect rows, series columns or None, records, buckets, comparator context): the plan built and
     run, in memory or streaming (into `folder`, in buckets for `size` bytes of input: a table's parts share
-    them). The series rows carry ROW + `row_offset` (a part's rows: part << FILE_SHIFT). Whatever polars cannot parse (a stray quote...) is
-    Unplannable: the engine that reads the file next says it in its own one line."""
+    them). The series rows carry ROW + `row_offset` (a part's rows: part << FILE_SHIFT). Whatever polars
+    cannot parse (a stray quote...) is Unplannable: the engine that reads the file next says it in its own
+    one line."""
     import polars as pl
 
     from stoke_opendata.engines import plan
