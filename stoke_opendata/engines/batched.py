@@ -65,7 +65,9 @@ def validate_csv(paths: list[Path], shown: list[str], schema: dict, label: str, 
             raise UsageError("the batched engine reads CSV and Parquet; use --engine memory for a workbook", where=name)
         text, encoding, _guessed = decode_head(head)
         if encoding not in ("utf-8", "utf-8-sig") or ("\r" in text and "\n" not in text):
-            raise UsageError("the batched engine reads UTF-8 CSV with LF or CRLF line endings; save it as 'CSV UTF-8' or use --engine memory", where=name)
+            # the memory engine reads one file, not a folder's parts: offered only for one file
+            other = "" if len(paths) > 1 else " or use --engine memory"
+            raise UsageError(f"the batched engine reads UTF-8 CSV with LF or CRLF line endings; save it as 'CSV UTF-8'{other}", where=name)
         if index == 0:
             delimiter = sniff_delimiter(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r"))
     definitions = catalogue.definitions()

@@ -294,3 +294,13 @@ def test_a_folder_with_the_memory_engine_says_which_engine_reads_it(tmp_path):
     result = _cli("--engine", "memory", str(tmp_path))
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stdout == ""
     assert "a folder is validated as one table" in result.stderr and "--engine query" in result.stderr
+
+
+def test_a_part_not_in_utf8_is_one_line_that_does_not_offer_the_memory_engine(tmp_path):
+    """The query engine leaves a part that is not UTF-8 to the batched engine, which refuses it; the memory
+    engine reads no folder, so the line only says how to save the part."""
+    (tmp_path / "part-1.csv").write_text(STEWARD)
+    (tmp_path / "part-2.csv").write_bytes(STEWARD.encode("utf-8") + "adults-overweight-or-obese,E06000021,Caf\u00e9,2020,1,,,,,final,x,\n".encode("latin-1"))
+    result = _cli(str(tmp_path))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stdout == ""
+    assert "part-2.csv" in result.stderr and "save it as 'CSV UTF-8'" in result.stderr and "--engine memory" not in result.stderr
